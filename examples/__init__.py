@@ -1,0 +1,1 @@
+"""Runnable example services: a handler, a sample event, the expected response."""

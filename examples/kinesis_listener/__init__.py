@@ -1,0 +1,1 @@
+"""A Kinesis listener: materializes ``thing`` events into a view, with three pipelines."""

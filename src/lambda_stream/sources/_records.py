@@ -1,0 +1,81 @@
+"""What every source shares: reading ``Records`` and turning payload text into an Event."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+
+from lambda_stream.core.event import Event, EventError
+from lambda_stream.core.fault import Fault
+from lambda_stream.core.json import FrozenJson, _wrap, freeze
+from lambda_stream.core.uow import UnitOfWork
+from lambda_stream.utils.compression import decompress, might_be_compressed
+
+__all__: list[str] = []
+
+
+class RecordError(ValueError):
+    """A record does not have the shape its source expects."""
+
+
+def adopt(value: object) -> FrozenJson:
+    """The frozen view of a value from the Lambda event.
+
+    Plain JSON containers are wrapped without a copy: a source treats the event it is given as
+    read-only and takes it over; anything else is deep-copied.
+    """
+    if value.__class__ is dict or value.__class__ is list:
+        return _wrap(value)
+    return freeze(value)  # type: ignore[arg-type]  # freeze rejects what is not JSON
+
+
+def records(event: object, source: str) -> list[UnitOfWork | Fault]:
+    """One uow per entry of ``event["Records"]``; a malformed event becomes a single fault."""
+    if isinstance(event, Mapping):
+        entries = event.get("Records")
+        if isinstance(entries, Sequence) and not isinstance(entries, str | bytes):
+            return [UnitOfWork(record=adopt(entry)) for entry in entries]
+        problem = f"a {source} event needs a 'Records' list"
+    else:
+        problem = f"a {source} event must be a JSON object, got {type(event).__name__}"
+    try:
+        raw = adopt(event)
+    except TypeError:
+        raw = repr(event)
+    return [Fault.of(RecordError(problem), UnitOfWork(record=raw))]
+
+
+def member(value: FrozenJson, *path: str) -> FrozenJson:
+    """``value[path[0]][path[1]]...``, or RecordError naming the missing member."""
+    for depth, key in enumerate(path):
+        if not isinstance(value, Mapping) or key not in value:
+            raise RecordError(f"record has no {'.'.join(path[: depth + 1])}")
+        value = value[key]
+    return value
+
+
+def parse_event(text: str, fallback_id: str | None) -> Event:
+    """The Event in JSON `text`: compressed members revived, `fallback_id` when it has no id.
+
+    Raises:
+        ValueError: the text is not JSON (``json.JSONDecodeError``), not an object, or not an
+            event (`EventError`).
+    """
+    data = json.loads(text)
+    if might_be_compressed(text):
+        data = decompress(data)
+    if data.__class__ is not dict:
+        raise EventError(f"the payload must be a JSON object, got {_json_type(data)}")
+    if "id" not in data and fallback_id is not None:
+        data["id"] = fallback_id
+    return Event._adopt(data)
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if value is None:
+        return "null"
+    return "a " + type(value).__name__

@@ -1,0 +1,5 @@
+"""Small pure helpers shared across the library."""
+
+from lambda_stream.utils.compression import compress, decompress
+
+__all__ = ["compress", "decompress"]
