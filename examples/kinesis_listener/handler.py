@@ -33,7 +33,12 @@ SEEN = Key[str]("seen")
 
 
 class ViewStore:
-    """An in-memory stand-in for a table: rows by id, 5 ms per write, some keys throttled."""
+    """An in-memory stand-in for a table: rows by id, 5 ms per write, some keys throttled.
+
+    A write older than the row it would replace is ignored (the inverse optimistic lock of the
+    JS library's ``timestampCondition``): pipelines run concurrently, so the created and the
+    updated event of one thing may be written in either order.
+    """
 
     def __init__(self, throttled: frozenset[str] = frozenset()) -> None:
         self.rows: dict[str, JsonObject] = {}
@@ -42,10 +47,19 @@ class ViewStore:
     async def save(self, uow: UnitOfWork) -> UnitOfWork:
         row = uow[ROW]
         await asyncio.sleep(0.005)
-        if row["id"] in self.throttled:
-            raise RetryableError(f"write to {row['id']} throttled")
-        self.rows[str(row["id"])] = row
+        key = str(row["id"])
+        if key in self.throttled:
+            raise RetryableError(f"write to {key} throttled")
+        current = self.rows.get(key)
+        if current is not None and _newer_or_same(current, row):
+            return uow.set(SAVED, False)  # stale, ignored
+        self.rows[key] = row
         return uow.set(SAVED, True)
+
+
+def _newer_or_same(current: JsonObject, row: JsonObject) -> bool:
+    held, given = current.get("lastModified"), row.get("lastModified")
+    return isinstance(held, int) and isinstance(given, int) and held >= given
 
 
 def to_row(uow: UnitOfWork) -> UnitOfWork:

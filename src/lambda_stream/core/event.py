@@ -86,14 +86,13 @@ class Event:
             tags_obj = _adopt_object(tags)
         else:
             tags_obj = EMPTY_OBJECT
-        event = object.__new__(Event)
-        setter = object.__setattr__
-        setter(event, "id", event_id)
-        setter(event, "type", event_type)
-        setter(event, "timestamp", timestamp)
-        setter(event, "partition_key", partition_key)
-        setter(event, "tags", tags_obj)
-        setter(event, "extra", _adopt_object(data))
+        event: Event = _new(Event)
+        _set_id(event, event_id)
+        _set_type(event, event_type)
+        _set_timestamp(event, timestamp)
+        _set_partition_key(event, partition_key)
+        _set_tags(event, tags_obj)
+        _set_extra(event, _adopt_object(data))
         return event
 
     def __getitem__(self, key: str) -> FrozenJson:
@@ -112,7 +111,7 @@ class Event:
     @property
     def skip(self) -> bool:
         """Whether ``tags.skip`` is truthy (test events the consumers drop)."""
-        return bool(self.tags.get("skip"))
+        return bool(self.tags._data.get("skip"))
 
     def to_dict(self) -> dict[str, object]:
         """The wire form: a plain ``dict`` with the entity and unknown members at the top level."""
@@ -131,6 +130,16 @@ class Event:
     def to_json(self) -> str:
         """Compact JSON text of `to_dict`."""
         return dumps(self.to_dict())
+
+
+# Slot descriptors: building an Event from decoded data skips the frozen dataclass's __init__.
+_set_id = Event.__dict__["id"].__set__
+_set_type = Event.__dict__["type"].__set__
+_set_timestamp = Event.__dict__["timestamp"].__set__
+_set_partition_key = Event.__dict__["partition_key"].__set__
+_set_tags = Event.__dict__["tags"].__set__
+_set_extra = Event.__dict__["extra"].__set__
+_new = object.__new__
 
 
 def _missing(event_id: object, event_type: object) -> str:

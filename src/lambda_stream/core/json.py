@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence, Set
 from decimal import Decimal
-from typing import Final, TypeAlias, final, overload
+from typing import Final, TypeAlias, TypeVar, final, overload
 
 __all__ = [
     "FrozenJson",
@@ -30,6 +30,8 @@ __all__ = [
     "freeze",
     "thaw",
 ]
+
+_T = TypeVar("_T")
 
 JsonScalar: TypeAlias = bool | int | float | Decimal | str | None
 """A JSON scalar; `Decimal` carries exact DynamoDB numbers."""
@@ -43,11 +45,21 @@ FrozenJson: TypeAlias = "JsonScalar | JsonObject | JsonArray | frozenset[JsonSca
 """A deeply immutable JSON-like value."""
 
 
+_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+
+
 def _copy(value: object) -> object:
     """Deep-copy a JSON-like value into plain private containers (dict, list, frozenset)."""
     cls = value.__class__
     if cls is str or cls is int or cls is bool or cls is float or value is None:
         return value
+    if cls is dict:  # the common case first: a plain literal, no ABC checks, no call per scalar
+        return {
+            (k if k.__class__ is str else _key(k)): (v if v.__class__ in _SCALARS else _copy(v))
+            for k, v in value.items()  # type: ignore[attr-defined]  # cls is dict
+        }
+    if cls is list:
+        return [v if v.__class__ in _SCALARS else _copy(v) for v in value]  # type: ignore[attr-defined]  # cls is list
     if isinstance(value, JsonObject | JsonArray):
         return _copy(value._data)
     if isinstance(value, Mapping):
@@ -56,10 +68,10 @@ def _copy(value: object) -> object:
         return value
     if isinstance(value, Set):
         return frozenset(value)
+    if isinstance(value, bytearray | memoryview):  # before Sequence: both register as one
+        return bytes(value)
     if isinstance(value, Sequence | tuple | list):
         return [_copy(v) for v in value]
-    if isinstance(value, bytearray | memoryview):
-        return bytes(value)
     raise TypeError(f"not a JSON value: {type(value).__name__} {value!r:.80}")
 
 
@@ -127,11 +139,23 @@ class JsonObject(Mapping[str, FrozenJson]):
     def __contains__(self, key: object) -> bool:
         return key in self._data
 
+    @overload
+    def get(self, key: str, /) -> FrozenJson: ...
+    @overload
+    def get(self, key: str, default: FrozenJson | _T, /) -> FrozenJson | _T: ...
+    def get(self, key: str, default: object = None, /) -> object:
+        """The member `key`, or `default` when absent."""
+        data = self._data
+        return _wrap(data[key]) if key in data else default
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, JsonObject):
             return self._data == other._data
         if isinstance(other, Mapping):
-            return self._data == _copy(other)
+            try:
+                return self._data == _copy(other)
+            except TypeError:  # not JSON, so not equal; == must not raise
+                return False
         return NotImplemented
 
     def __hash__(self) -> int:
@@ -210,7 +234,10 @@ class JsonArray(Sequence[FrozenJson]):
         if isinstance(other, JsonArray):
             return self._data == other._data
         if isinstance(other, list | tuple):
-            return self._data == _copy(list(other))
+            try:
+                return self._data == _copy(list(other))
+            except TypeError:  # not JSON, so not equal; == must not raise
+                return False
         return NotImplemented
 
     def __hash__(self) -> int:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Final, TypedDict, Unpack
 
-__all__ = ["OptionArgs", "Options", "OptionsError", "resolve_options"]
+__all__ = ["OptionArgs", "Options", "OptionsError", "configured_region", "resolve_options"]
 
 
 class OptionsError(ValueError):
@@ -180,3 +180,10 @@ def resolve_options(
                 values[field.name] = parse(var, raw)
                 break
     return Options(**values)  # type: ignore[arg-type]  # keys are Options fields, parsed to their types
+
+
+def configured_region(environ: Mapping[str, str] | None = None) -> str | None:
+    """The region the environment names, reading nothing else (for helpers outside a handler)."""
+    env = os.environ if environ is None else environ
+    names, _ = _ENV["region"]
+    return next((env[var] for var in names if env.get(var)), None)

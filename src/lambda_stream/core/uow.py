@@ -70,16 +70,22 @@ class UnitOfWork:
         except KeyError:
             raise KeyError(f"uow has no '{key.name}'") from None
 
-    def __contains__(self, key: Key[object]) -> bool:
+    def __contains__(self, key: Key[T]) -> bool:  # Key is invariant: Key[object] takes no Key[int]
         return key.name in self._attrs
 
     def set(self, key: Key[T], value: T) -> UnitOfWork:
         """A copy with `value` stored under `key`; store immutable values only."""
         attrs = dict(self._attrs)
         attrs[key.name] = value
-        return self._copy(self.event, self.pipeline, attrs)
+        uow: UnitOfWork = _new(UnitOfWork)  # _build, inlined: this runs per uow per step
+        _set_record(uow, self.record)
+        _set_event(uow, self.event)
+        _set_pipeline(uow, self.pipeline)
+        _set_batch(uow, self.batch)
+        _set_attrs(uow, attrs)
+        return uow
 
-    def discard(self, key: Key[object]) -> UnitOfWork:
+    def discard(self, key: Key[T]) -> UnitOfWork:
         """A copy without the value under `key`."""
         if key.name not in self._attrs:
             return self
@@ -92,13 +98,11 @@ class UnitOfWork:
 
     def with_pipeline(self, pipeline: str | None) -> UnitOfWork:
         """A copy handled by `pipeline`."""
-        return self._copy(self.event, pipeline, self._attrs)
+        return _build(self.record, self.event, pipeline, self.batch, self._attrs)
 
     def with_batch(self, batch: tuple[UnitOfWork, ...]) -> UnitOfWork:
         """A copy standing for the `batch` of member uows."""
-        uow = self._copy(self.event, self.pipeline, self._attrs)
-        object.__setattr__(uow, "batch", batch)
-        return uow
+        return _build(self.record, self.event, self.pipeline, batch, self._attrs)
 
     def attrs(self) -> Iterator[tuple[str, object]]:
         """The added values as (name, value) pairs, in the order they were first set."""
@@ -125,15 +129,35 @@ class UnitOfWork:
     def _copy(
         self, event: Event | None, pipeline: str | None, attrs: Mapping[str, object]
     ) -> UnitOfWork:
-        # Cheaper than dataclasses.replace (1.6 us against 3.8 us); runs per uow per step.
-        uow = object.__new__(UnitOfWork)
-        setter = object.__setattr__
-        setter(uow, "record", self.record)
-        setter(uow, "event", event)
-        setter(uow, "pipeline", pipeline)
-        setter(uow, "batch", self.batch)
-        setter(uow, "_attrs", attrs)
-        return uow
+        return _build(self.record, event, pipeline, self.batch, attrs)
+
+
+# Building through the slot descriptors skips the frozen dataclass's __init__: 0.5 us against
+# 1.4 us for the constructor and 3.8 us for dataclasses.replace, on a path taken per uow per step.
+_set_record = UnitOfWork.__dict__["record"].__set__
+_set_event = UnitOfWork.__dict__["event"].__set__
+_set_pipeline = UnitOfWork.__dict__["pipeline"].__set__
+_set_batch = UnitOfWork.__dict__["batch"].__set__
+_set_attrs = UnitOfWork.__dict__["_attrs"].__set__
+_new = object.__new__
+_NO_ATTRS: Final[Mapping[str, object]] = {}
+
+
+def _build(
+    record: FrozenJson,
+    event: Event | None,
+    pipeline: str | None = None,
+    batch: tuple[UnitOfWork, ...] = (),
+    attrs: Mapping[str, object] = _NO_ATTRS,
+) -> UnitOfWork:
+    """A uow from trusted parts (the library's own hot paths); `attrs` is never mutated."""
+    uow: UnitOfWork = _new(UnitOfWork)
+    _set_record(uow, record)
+    _set_event(uow, event)
+    _set_pipeline(uow, pipeline)
+    _set_batch(uow, batch)
+    _set_attrs(uow, attrs)
+    return uow
 
 
 def _plain(value: object) -> object:

@@ -52,8 +52,13 @@ class FaultTail:
         """The faults whose records are to be retried rather than published."""
         return tuple(fault for fault in self._faults if fault.retryable)
 
-    async def flush(self, publisher: FaultPublisher | None) -> tuple[Event, ...]:
-        """Publish a fault event per non-retryable fault; the events published.
+    async def flush(
+        self, publisher: FaultPublisher | None, hold: Callable[[Fault], bool] = lambda _: False
+    ) -> tuple[Event, ...]:
+        """Publish a fault event per non-retryable fault that `hold` does not keep back.
+
+        A fault is held back when its record will be delivered again: the retry makes the same
+        fault again, and publishing it now would publish it twice. Returns the events published.
 
         Raises:
             FaultPublishError: publishing failed, or there are faults and no publisher.
@@ -62,7 +67,7 @@ class FaultTail:
         events = tuple(
             fault_event(fault, self._options, now_ms=now)
             for fault in self._faults
-            if not fault.retryable
+            if not fault.retryable and not hold(fault)
         )
         if not events:
             return events

@@ -25,12 +25,21 @@ def on_event_type(matcher: EventTypeMatcher) -> Callable[[UnitOfWork], bool]:
     Raises:
         TypeError: `matcher` is none of the accepted kinds.
     """
-    test = _type_test(matcher)
+    return _EventTypeFilter(_type_test(matcher))
 
-    def keep(uow: UnitOfWork) -> bool:
-        return uow.event is not None and test(uow.event.type)
 
-    return keep
+class _EventTypeFilter:
+    """The predicate of `on_event_type`; it reads nothing but the event (see `Stream.filter`)."""
+
+    __slots__ = ("test",)
+    event_only = True
+
+    def __init__(self, test: Callable[[str], bool]) -> None:
+        self.test = test
+
+    def __call__(self, uow: UnitOfWork) -> bool:
+        event = uow.event
+        return event is not None and self.test(event.type)
 
 
 def _type_test(matcher: EventTypeMatcher) -> Callable[[str], bool]:

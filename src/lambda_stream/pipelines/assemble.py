@@ -14,6 +14,7 @@ from lambda_stream.pipelines.context import PipelineContext, PipelineFactory, Ru
 from lambda_stream.pipelines.debug import pipeline_logger
 from lambda_stream.runtime.handler import Invocation, LambdaResponse, invoke, invoke_async
 from lambda_stream.stream import Stream
+from lambda_stream.stream._ops import TagOp
 
 __all__ = ["Pipelines", "initialize", "initialize_from"]
 
@@ -60,7 +61,7 @@ class Pipelines:
         logger = pipeline_logger(pipeline_id, self.options.debug)
         context = PipelineContext(id=pipeline_id, options=self.options, logger=logger)
         pipeline = self.factories[pipeline_id](context)
-        feed = Stream[UnitOfWork].of(uows).map(lambda uow: uow.with_pipeline(pipeline_id))
+        feed = _feed(uows, pipeline_id)
         debugging = logger.isEnabledFor(logging.DEBUG)
         if debugging:  # no tap at all otherwise: disabled logging costs nothing per uow
             feed = feed.tap(lambda uow: _log_uow(logger, "start", uow))
@@ -92,6 +93,12 @@ class Pipelines:
     ) -> LambdaResponse:
         """Run one batch and return what the Lambda handler returns; raises to fail it."""
         return self.invoke(head, context).response
+
+
+def _feed(uows: tuple[UnitOfWork, ...], pipeline_id: str) -> Stream[UnitOfWork]:
+    """The uows, each with ``pipeline`` set by a `TagOp` (which event-only filters may pass)."""
+    tagged: Stream[UnitOfWork] = Stream.of(uows)._then(TagOp(pipeline_id))
+    return tagged
 
 
 def _log_uow(logger: logging.Logger, stage: str, uow: UnitOfWork) -> None:

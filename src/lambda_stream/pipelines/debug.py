@@ -40,13 +40,14 @@ def debug_enabled(patterns: str, namespace: str) -> bool:
 def pipeline_logger(pipeline_id: str, patterns: str) -> logging.Logger:
     """The logger of pipeline `pipeline_id`, switched to DEBUG when `patterns` name it.
 
-    When switched on and it has no handler of its own, it writes to standard error, as the JS
-    library's ``debug`` does.
+    When switched on and no handler would show its lines (none of its own, none on its
+    ancestors: logging is not set up), it writes to standard error, as the JS library's ``debug``
+    does; otherwise the lines go through the logging already set up (Lambda's root handler).
     """
     logger = logging.getLogger(_PREFIX + pipeline_id)
     if patterns and debug_enabled(patterns, f"pl:{pipeline_id}"):
         logger.setLevel(logging.DEBUG)
-        if not logger.handlers:
+        if not logger.hasHandlers():
             handler = logging.StreamHandler(sys.stderr)
             handler.setFormatter(logging.Formatter("%(name)s %(message)s"))
             logger.addHandler(handler)

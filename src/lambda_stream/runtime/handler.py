@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -14,7 +13,14 @@ from lambda_stream.core.options import Options
 from lambda_stream.core.uow import UnitOfWork
 from lambda_stream.faults.publisher import FaultPublisher
 from lambda_stream.faults.tail import FaultTail
-from lambda_stream.runtime.response import LambdaResponse, PartialBatchResponse, failed_items
+from lambda_stream.runtime.collector import batch_gc
+from lambda_stream.runtime.loop import run_fresh
+from lambda_stream.runtime.response import (
+    LambdaResponse,
+    PartialBatchResponse,
+    Redelivery,
+    failed_items,
+)
 from lambda_stream.stream import Stream
 
 __all__ = [
@@ -35,13 +41,16 @@ class Invocation:
         uows: everything the pipelines let out, in the order it came.
         faults: every fault, one per uow (published or to be retried).
         fault_events: the fault events published.
-        retry: identifiers of the records to be delivered again (their work failed retryably).
+        held: faults not published because their records will be delivered again (the retry
+            meets them again); every fault when the whole batch fails.
+        retry: identifiers of the records whose work failed retryably.
         response: what the handler returns to Lambda.
     """
 
     uows: tuple[UnitOfWork, ...]
     faults: tuple[Fault, ...]
     fault_events: tuple[Event, ...]
+    held: tuple[Fault, ...]
     retry: tuple[str, ...]
     response: LambdaResponse
 
@@ -70,20 +79,37 @@ async def invoke_async(
 ) -> Invocation:
     """Drain `assembled`, publish its fault events, and work out the response.
 
+    Fault events are published once the whole batch has drained, except those of records that
+    Lambda will deliver again (see `Redelivery`): the retry meets those faults again.
+
     Raises:
         FaultPublishError: fault events could not be published (the batch must be retried).
         RetryableFailure: records failed retryably and partial batch responses are off.
     """
     tail = FaultTail(options)
     uows: list[UnitOfWork] = []
-    async for item in assembled:
-        if isinstance(item, Fault):
-            tail.add(item)
-        else:
-            uows.append(item)
-    fault_events = await tail.flush(publisher)
+    with batch_gc():
+        async for chunk in assembled._chunks():  # a chunk at a time: one resumption per chunk
+            for item in chunk:
+                if isinstance(item, Fault):
+                    tail.add(item)
+                else:
+                    uows.append(item)
     retryable = tail.retryable
     retry, unidentified = failed_items(retryable)
+    whole_batch = bool(retryable) and (not options.partial_batch_response or unidentified > 0)
+    redelivery = Redelivery(
+        (uow.record for fault in retryable for uow in fault.uows), everything=whole_batch
+    )
+    held = tuple(
+        fault
+        for fault in tail.faults
+        if retryable
+        and not fault.retryable
+        and any(redelivery.covers(uow.record) for uow in fault.uows)
+    )
+    held_ids = {id(fault) for fault in held}
+    fault_events = await tail.flush(publisher, hold=lambda fault: id(fault) in held_ids)
     response: LambdaResponse = None
     if options.partial_batch_response:
         response = PartialBatchResponse(
@@ -93,10 +119,11 @@ async def invoke_async(
         uows=tuple(uows),
         faults=tail.faults,
         fault_events=fault_events,
+        held=held,
         retry=tuple(retry),
         response=response,
     )
-    if retryable and (not options.partial_batch_response or unidentified):
+    if whole_batch:
         first = retryable[0]
         raise RetryableFailure(
             f"{len(retryable)} uow(s) failed retryably, first: {first.name}: {first.message}"
@@ -124,14 +151,7 @@ def invoke(
     Raises:
         RuntimeError: called from inside a running event loop (use `invoke_async` there).
     """
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    else:
-        raise RuntimeError(
-            "invoke() runs its own event loop; from async code await invoke_async() instead"
-        )
-    return asyncio.run(
-        invoke_async(assembled, options=options, publisher=publisher, context=context)
+    return run_fresh(
+        invoke_async(assembled, options=options, publisher=publisher, context=context),
+        instead="invoke_async()",
     )

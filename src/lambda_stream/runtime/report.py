@@ -28,8 +28,11 @@ def format_invocation(invocation: Invocation, *, full: bool = False) -> str:
         where = record.get("eventID") if isinstance(record, dict) else None
         name = err.get("name") if isinstance(err, dict) else "?"
         message = err.get("message") if isinstance(err, dict) else "?"
+        origin = event.tags.get_str("pipeline")
+        lines.append(f"  {event.id} pipeline={origin} record={where} {name}: {message}")
+    if invocation.held:
         lines.append(
-            f"  {event.id} pipeline={event.tags.get('pipeline')} record={where} {name}: {message}"
+            f"faults held back: {len(invocation.held)} (their records will be delivered again)"
         )
     if invocation.retry:
         lines.append(f"records to retry: {', '.join(invocation.retry)}")

@@ -12,8 +12,10 @@ __all__ = [
     "BatchItemFailure",
     "LambdaResponse",
     "PartialBatchResponse",
+    "Redelivery",
     "failed_items",
     "item_identifier",
+    "sequence_number",
 ]
 
 
@@ -43,6 +45,45 @@ def item_identifier(record: FrozenJson) -> str | None:
     if kinesis is not None:
         return kinesis
     return record.get_object("dynamodb").get_str("SequenceNumber")
+
+
+def sequence_number(record: FrozenJson) -> int | None:
+    """The position of a Kinesis or DynamoDB stream record in its shard, None for others."""
+    if not isinstance(record, JsonObject):
+        return None
+    text = record.get_object("kinesis").get_str("sequenceNumber")
+    if text is None:
+        text = record.get_object("dynamodb").get_str("SequenceNumber")
+    return int(text) if text is not None and text.isdigit() else None
+
+
+class Redelivery:
+    """Which records Lambda will deliver again after this invocation.
+
+    All of them when the invocation fails; with a partial batch response, the failed SQS
+    messages, and for a stream (one shard per batch) every record from the lowest failed
+    sequence number on, since Lambda resumes the shard there.
+    """
+
+    __slots__ = ("everything", "from_sequence", "identifiers")
+
+    def __init__(self, failed: Iterable[FrozenJson], *, everything: bool) -> None:
+        records = list(failed)
+        self.everything = everything
+        self.identifiers = frozenset(
+            identifier for record in records if (identifier := item_identifier(record))
+        )
+        positions = [seq for record in records if (seq := sequence_number(record)) is not None]
+        self.from_sequence = min(positions) if positions else None
+
+    def covers(self, record: FrozenJson) -> bool:
+        """Whether `record` will be delivered again."""
+        if self.everything:
+            return True
+        position = sequence_number(record)
+        if position is not None and self.from_sequence is not None:
+            return position >= self.from_sequence
+        return item_identifier(record) in self.identifiers
 
 
 def failed_items(faults: Iterable[Fault]) -> tuple[list[str], int]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from lambda_stream.core.event import Event, EventError
 from lambda_stream.core.fault import Fault
@@ -29,20 +29,48 @@ def adopt(value: object) -> FrozenJson:
     return freeze(value)  # type: ignore[arg-type]  # freeze rejects what is not JSON
 
 
-def records(event: object, source: str) -> list[UnitOfWork | Fault]:
-    """One uow per entry of ``event["Records"]``; a malformed event becomes a single fault."""
+def adopt_raw(value: object) -> FrozenJson:
+    """`adopt`, or ``repr(value)`` when it is not JSON: what a fault keeps of malformed input."""
+    try:
+        return adopt(value)
+    except TypeError:
+        return repr(value)
+
+
+class RawRecords:
+    """`decode` of every entry of ``event["Records"]``, None results dropped; re-iterable.
+
+    A malformed event becomes a single fault carrying the whole event.
+    """
+
+    __slots__ = ("decode", "event", "source")
+
+    def __init__(
+        self, event: object, source: str, decode: Callable[[object], UnitOfWork | Fault | None]
+    ) -> None:
+        self.event = event
+        self.source = source
+        self.decode = decode
+
+    def __iter__(self) -> Iterator[UnitOfWork | Fault]:
+        return _decoded(self.event, self.source, self.decode)
+
+
+def _decoded(
+    event: object, source: str, decode: Callable[[object], UnitOfWork | Fault | None]
+) -> Iterator[UnitOfWork | Fault]:
     if isinstance(event, Mapping):
         entries = event.get("Records")
         if isinstance(entries, Sequence) and not isinstance(entries, str | bytes):
-            return [UnitOfWork(record=adopt(entry)) for entry in entries]
+            for entry in entries:
+                item = decode(entry)
+                if item is not None:
+                    yield item
+            return
         problem = f"a {source} event needs a 'Records' list"
     else:
         problem = f"a {source} event must be a JSON object, got {type(event).__name__}"
-    try:
-        raw = adopt(event)
-    except TypeError:
-        raw = repr(event)
-    return [Fault.of(RecordError(problem), UnitOfWork(record=raw))]
+    yield Fault.of(RecordError(problem), UnitOfWork(record=adopt_raw(event)))
 
 
 def member(value: FrozenJson, *path: str) -> FrozenJson:
@@ -54,6 +82,10 @@ def member(value: FrozenJson, *path: str) -> FrozenJson:
     return value
 
 
+_DECODER = json.JSONDecoder()
+_SPACE = " \t\n\r"  # the only whitespace JSON allows around a value
+
+
 def parse_event(text: str, fallback_id: str | None) -> Event:
     """The Event in JSON `text`: compressed members revived, `fallback_id` when it has no id.
 
@@ -61,7 +93,11 @@ def parse_event(text: str, fallback_id: str | None) -> Event:
         ValueError: the text is not JSON (``json.JSONDecodeError``), not an object, or not an
             event (`EventError`).
     """
-    data = json.loads(text)
+    # json.loads without its checks of the argument; only JSON's own whitespace may surround
+    start = len(text) - len(text.lstrip(_SPACE)) if text[:1] in _SPACE else 0
+    data, end = _DECODER.raw_decode(text, start)
+    if end != len(text) and text[end:].strip(_SPACE):
+        raise json.JSONDecodeError("Extra data", text, end)
     if might_be_compressed(text):
         data = decompress(data)
     if data.__class__ is not dict:
@@ -78,4 +114,4 @@ def _json_type(value: object) -> str:
         return "a string"
     if value is None:
         return "null"
-    return "a " + type(value).__name__
+    return "a boolean" if isinstance(value, bool) else "a number"

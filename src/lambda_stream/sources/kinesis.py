@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-import base64
 import binascii
+from collections.abc import Mapping
 
-from lambda_stream.core.json import JsonObject
-from lambda_stream.core.uow import UnitOfWork
-from lambda_stream.sources._records import RecordError, member, parse_event, records
+from lambda_stream.core.fault import Fault
+from lambda_stream.core.json import thaw
+from lambda_stream.core.uow import UnitOfWork, _build
+from lambda_stream.sources._records import (
+    RawRecords,
+    RecordError,
+    adopt,
+    adopt_raw,
+    parse_event,
+)
 from lambda_stream.stream import Stream
 
 __all__ = ["from_kinesis"]
 
 
-def from_kinesis(event: object) -> Stream[UnitOfWork]:
+def from_kinesis(event: Mapping[str, object]) -> Stream[UnitOfWork]:
     """The uows of a Kinesis event, one per record, each carrying its decoded Event.
 
     The event's own ``id`` wins over the record's ``eventID``; compressed members are revived;
@@ -21,24 +28,35 @@ def from_kinesis(event: object) -> Stream[UnitOfWork]:
     UTF-8, not a JSON object, not an event) becomes a Fault carrying the raw record.
 
     Args:
-        event: the Lambda event; treated as read-only from here on.
+        event: the Lambda event; treated as read-only from here on. Anything that is not a
+            mapping with a ``Records`` list (untyped callers) becomes a single fault.
     """
-    return Stream[UnitOfWork].of(records(event, "Kinesis")).map(_decode).filter(_not_skipped)
+    return Stream[UnitOfWork].of(RawRecords(event, "Kinesis", _decode))
 
 
-def _decode(uow: UnitOfWork) -> UnitOfWork:
-    record = uow.record
-    if not isinstance(record, JsonObject):
-        raise RecordError("a Kinesis record must be a JSON object")
-    data = member(record, "kinesis", "data")
-    if not isinstance(data, str):
-        raise RecordError("record kinesis.data is not a string")
+def _decode(record: object) -> UnitOfWork | Fault | None:
+    """The uow of one record, a Fault carrying it, or None for an event tagged skip."""
     try:
-        payload = base64.b64decode(data, validate=True)
-    except binascii.Error as error:
-        raise RecordError(f"record kinesis.data is not base64: {error}") from None
-    return uow.with_event(parse_event(payload.decode("utf-8"), record.get_str("eventID")))
-
-
-def _not_skipped(uow: UnitOfWork) -> bool:
-    return uow.event is None or not uow.event.skip
+        if record.__class__ is not dict:
+            if isinstance(record, Mapping):  # a frozen (or other) mapping: decode a plain copy
+                return _decode(thaw(record))
+            raise RecordError("a Kinesis record must be a JSON object")
+        try:
+            data = record["kinesis"]["data"]
+        except (KeyError, TypeError):
+            raise RecordError("record has no kinesis.data") from None
+        if data.__class__ is not str:
+            raise RecordError("record kinesis.data is not a string")
+        try:
+            payload = binascii.a2b_base64(data, strict_mode=True)
+        except binascii.Error as error:
+            raise RecordError(f"record kinesis.data is not base64: {error}") from None
+        event_id = record.get("eventID")
+        event = parse_event(
+            payload.decode("utf-8"), event_id if event_id.__class__ is str else None
+        )
+    except Exception as error:
+        return Fault.of(error, UnitOfWork(record=adopt_raw(record)))
+    if event.skip:
+        return None
+    return _build(adopt(record), event)

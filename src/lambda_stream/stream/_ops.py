@@ -15,6 +15,7 @@ from typing import Final, Protocol
 from returns.result import Failure, Result
 
 from lambda_stream.core.fault import Fault
+from lambda_stream.core.uow import UnitOfWork
 
 __all__: list[str] = []
 
@@ -144,6 +145,30 @@ class FlatMapOp(_Stateless):
             except Exception as error:
                 out.append(Fault.of(error, item))
         return out
+
+
+class TagOp:
+    """Sets ``pipeline`` on every uow: the fan-out's first step, an op factory of itself.
+
+    A filter whose predicate reads only the event (``event_only``) is moved in front of it by
+    `Stream.filter`: the uows it rejects are then never copied.
+    """
+
+    __slots__ = ("pipeline",)
+
+    def __init__(self, pipeline: str) -> None:
+        self.pipeline = pipeline
+
+    def __call__(self) -> TagOp:
+        return self
+
+    def feed(self, chunk: Chunk) -> Chunk:
+        tag = UnitOfWork.with_pipeline
+        pipeline = self.pipeline
+        return [item if item.__class__ is Fault else tag(item, pipeline) for item in chunk]  # type: ignore[arg-type]  # not a Fault: a uow
+
+    def end(self) -> Chunk:
+        return _EMPTY
 
 
 class BatchOp:

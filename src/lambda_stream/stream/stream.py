@@ -29,13 +29,14 @@ from lambda_stream.stream._ops import (
     GroupByOp,
     MapOp,
     OpFactory,
+    TagOp,
     TapOp,
     run_ops,
 )
 
 __all__ = ["Stream"]
 
-T = TypeVar("T")
+T = TypeVar("T", covariant=True)  # a Stream[int] is a Stream[object]: streams are read-only
 U = TypeVar("U")
 K = TypeVar("K", bound=Hashable)
 
@@ -73,7 +74,11 @@ class Stream(Generic[T]):
 
     @staticmethod
     def of(items: Iterable[T | Fault]) -> Stream[T]:
-        """A stream of `items` (read lazily, in chunks)."""
+        """A stream of `items` (read lazily, in chunks).
+
+        Each iteration of the stream iterates `items` again: a collection can be streamed
+        several times, an iterator or generator only once.
+        """
 
         def chunks() -> Iterator[Chunk]:
             iterator = iter(items)
@@ -127,6 +132,9 @@ class Stream(Generic[T]):
     def _sources(self) -> tuple[Iterator[Chunk] | None, AsyncIterator[Chunk] | None]:
         if self._sync is not None:
             return iter(run_ops(self._ops, self._sync())), None
+        if not self._ops:
+            assert self._async is not None
+            return None, self._async()  # no operator to apply: no layer in between
         return None, self._async_chunks()
 
     async def _async_chunks(self) -> AsyncGenerator[Chunk, None]:
@@ -164,6 +172,11 @@ class Stream(Generic[T]):
     def filter(self, predicate: Callable[[T], object]) -> Stream[T]:
         """The values for which `predicate` is truthy."""
         fn = cast(Callable[[object], object], predicate)
+        ops = self._ops
+        if ops and isinstance(ops[-1], TagOp) and getattr(predicate, "event_only", False):
+            # The predicate reads only the event, which tagging leaves alone: filter first and
+            # tag the survivors (a pipeline that matches nothing copies nothing).
+            return Stream(self._sync, self._async, (*ops[:-1], lambda: FilterOp(fn), ops[-1]))
         return self._then(lambda: FilterOp(fn))
 
     def map(self, fn: Callable[[T], U]) -> Stream[U]:
@@ -171,7 +184,7 @@ class Stream(Generic[T]):
         step = cast(Callable[[object], object], fn)
         return self._then(lambda: MapOp(step))
 
-    def tap(self, fn: Callable[[T], object]) -> Stream[T]:
+    def tap(self, fn: Callable[[T], None]) -> Stream[T]:
         """The same values, calling `fn` on each for its side effect."""
         step = cast(Callable[[object], object], fn)
         return self._then(lambda: TapOp(step))
@@ -187,7 +200,10 @@ class Stream(Generic[T]):
         return self._then(lambda: FlatMapOp(step))
 
     def batch(self, size: int) -> Stream[tuple[T, ...]]:
-        """Tuples of up to `size` consecutive values (the last may be shorter)."""
+        """Tuples of up to `size` consecutive values (the last may be shorter).
+
+        A Fault is not batched: it comes out at once, ahead of the values being held.
+        """
         _check_positive("size", size)
         return self._then(lambda: BatchOp(size))
 
@@ -204,7 +220,10 @@ class Stream(Generic[T]):
         return self._then(lambda: BatchBySizeOp(size, max_bytes, measure))
 
     def group_by(self, key: Callable[[T], K]) -> Stream[tuple[K, tuple[T, ...]]]:
-        """``(key, values)`` per distinct key, in first-seen order, once the input has ended."""
+        """``(key, values)`` per distinct key, in first-seen order, once the input has ended.
+
+        Faults come out as they arrive, ahead of the groups.
+        """
         fn = cast(Callable[[object], Hashable], key)
         return self._then(lambda: GroupByOp(fn))
 
@@ -260,20 +279,38 @@ class Stream(Generic[T]):
 
     # -- consuming -------------------------------------------------------------------------
 
-    def __aiter__(self) -> AsyncIterator[T | Fault]:
+    def __aiter__(self) -> AsyncGenerator[T | Fault, None]:
+        """The elements one by one.
+
+        To stop early, ``aclose()`` the iterator (or use ``contextlib.aclosing``): that cancels
+        the work in flight; a ``break`` alone leaves it to the generator's finalizer.
+        """
         return self._elements()
+
+    async def _chunks(self) -> AsyncGenerator[list[T | Fault], None]:
+        """The elements a chunk at a time (the library's consumers loop over chunks)."""
+        if self._sync is not None:
+            for chunk in run_ops(self._ops, self._sync()):
+                yield chunk  # type: ignore[misc]  # chunks hold T | Fault
+            return
+        chunks = self._async_chunks()
+        try:
+            async for chunk in chunks:
+                yield chunk  # type: ignore[misc]  # chunks hold T | Fault
+        finally:
+            await chunks.aclose()
 
     async def _elements(self) -> AsyncGenerator[T | Fault, None]:
         if self._sync is not None:
             for chunk in run_ops(self._ops, self._sync()):
                 for item in chunk:
-                    yield cast(T | Fault, item)
+                    yield cast("T | Fault", item)
             return
         chunks = self._async_chunks()
         try:
             async for chunk in chunks:
                 for item in chunk:
-                    yield cast(T | Fault, item)
+                    yield cast("T | Fault", item)
         finally:
             await chunks.aclose()
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from lambda_stream.core.event import Event
 from lambda_stream.core.json import JsonValue, dumps
-from lambda_stream.core.options import resolve_options
+from lambda_stream.core.options import configured_region
 from lambda_stream.utils.compression import compress
 
 __all__: list[str] = []
@@ -20,7 +20,7 @@ BUILDER_COMPRESSION_THRESHOLD = 10_240
 
 def region(given: str | None) -> str:
     """`given`, else the configured region, else the JS helpers' default."""
-    return given or resolve_options().region or DEFAULT_REGION
+    return given or configured_region() or DEFAULT_REGION
 
 
 def payload(event: Event | Mapping[str, JsonValue]) -> str:

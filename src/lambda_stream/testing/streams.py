@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TypeVar
 
 from lambda_stream.core.fault import Fault
+from lambda_stream.runtime.loop import run_fresh
 from lambda_stream.stream import Stream
 
 __all__ = ["collect"]
@@ -19,4 +19,4 @@ def collect(stream: Stream[T]) -> list[T | Fault]:
     >>> collect(Stream.of([1, 2, 3]).map(lambda n: n * 2))
     [2, 4, 6]
     """
-    return asyncio.run(stream.collect())
+    return run_fresh(stream.collect())

@@ -14,6 +14,7 @@ import base64
 import gzip
 import json
 from collections.abc import Collection, Mapping, Sequence
+from decimal import Decimal
 from typing import Final
 
 from lambda_stream.core.json import dumps
@@ -35,7 +36,7 @@ def size_of(value: object) -> int:
         return 12 + 4 * -(-units // 4)
     if isinstance(value, bool):
         return 4
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | Decimal):
         return 8
     if value is None:
         return 0

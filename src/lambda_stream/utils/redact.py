@@ -44,8 +44,8 @@ def _trim(uow: UnitOfWork, fields: frozenset[str]) -> dict[str, object]:
     if uow.batch:
         out["batch"] = [_trim(member, fields) for member in uow.batch]
     for name, value in uow.attrs():
-        if name not in _DROPPED:
-            out[name] = _clean(value, fields, ())
+        if name not in _DROPPED:  # a top-level member is redacted by name too, as in JS
+            out[name] = "[REDACTED]" if name in fields else _clean(value, fields, ())
     return out
 
 
@@ -64,8 +64,8 @@ def _clean(value: object, fields: frozenset[str], path: tuple[int, ...]) -> obje
         value = value.thaw()
     elif isinstance(value, Event):
         value = value.to_dict()
-    elif isinstance(value, UnitOfWork):
-        return _trim(value, fields)
+    elif isinstance(value, UnitOfWork):  # its own eem fields apply too, or its secrets leak
+        return _trim(value, fields | frozenset(_eem_fields(value)))
     if isinstance(value, bytes | bytearray | memoryview):
         return f"[BUFFER: {len(value)}]"
     if isinstance(value, Mapping | list | tuple | Set):
