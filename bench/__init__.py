@@ -1,0 +1,1 @@
+"""The anchor benchmark of DESIGN section 7: ``python -m bench`` (see bench/README.md)."""
