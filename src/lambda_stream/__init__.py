@@ -23,7 +23,13 @@ from lambda_stream.core import (
     thaw,
 )
 from lambda_stream.faults import FaultPublisher, FaultPublishError, InMemoryFaultPublisher
-from lambda_stream.filters import on_content, on_event_type
+from lambda_stream.filters import (
+    on_content,
+    on_event_type,
+    out_latched,
+    out_skip,
+    out_source_is_self,
+)
 from lambda_stream.pipelines import (
     Pipeline,
     PipelineContext,
@@ -34,7 +40,21 @@ from lambda_stream.pipelines import (
     initialize_from,
 )
 from lambda_stream.runtime import Invocation, LambdaResponse, RetryableFailure
-from lambda_stream.sources import from_kinesis
+from lambda_stream.sources import (
+    from_alarm,
+    from_cognito,
+    from_cron,
+    from_dynamodb,
+    from_eventbridge,
+    from_firehose,
+    from_kinesis,
+    from_s3,
+    from_s3_event,
+    from_sns,
+    from_sqs,
+    from_sqs_event,
+    from_sqs_sns_s3,
+)
 from lambda_stream.stream import Stream
 
 __all__ = [
@@ -65,11 +85,26 @@ __all__ = [
     "Stream",
     "UnitOfWork",
     "freeze",
+    "from_alarm",
+    "from_cognito",
+    "from_cron",
+    "from_dynamodb",
+    "from_eventbridge",
+    "from_firehose",
     "from_kinesis",
+    "from_s3",
+    "from_s3_event",
+    "from_sns",
+    "from_sqs",
+    "from_sqs_event",
+    "from_sqs_sns_s3",
     "initialize",
     "initialize_from",
     "on_content",
     "on_event_type",
+    "out_latched",
+    "out_skip",
+    "out_source_is_self",
     "resolve_options",
     "thaw",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lambda_stream import Fault, UnitOfWork, from_kinesis
-from lambda_stream.testing import collect
+from lambda_stream.testing import InMemoryS3, collect
 from tests.conformance.cases import Case, by_name, load
 
 CASES = by_name(load("from-kinesis"))
@@ -13,7 +13,7 @@ CASES = by_name(load("from-kinesis"))
 # The JS library spreads a non-object payload into the event ({"0": "a", "1": "b", id}); we
 # fault the record instead (deliberate difference 1 of the conformance README).
 NON_OBJECT = "kinesis-non-object-json"
-# Claim-check redemption is an S3 read; the claim-check query step arrives with the connectors.
+# Claim-check redemption reads S3 through a port: tested below with an in-memory one.
 CLAIM_CHECK = "kinesis-claimcheck"
 SAME_AS_JS = sorted(set(CASES) - {NON_OBJECT, CLAIM_CHECK})
 
@@ -43,17 +43,28 @@ def test_non_object_payloads_are_faults_carrying_the_record() -> None:
     assert {item.name for item in out if isinstance(item, Fault)} == {"EventError"}
 
 
-def test_a_claim_check_stub_passes_as_the_stub_until_redeemed() -> None:
-    """Without the claim-check step (it needs S3) the stub event comes out as recorded."""
+def _stored(case: Case) -> InMemoryS3:
+    s3 = InMemoryS3()
+    body = case["s3_object_body"]
+    assert isinstance(body, str)
+    s3.put("event-lake-bucket", "us-west-2/claimchecks/2020/09/13/12/cc-1", body)
+    return s3
+
+
+def test_a_claim_check_stub_is_redeemed_from_s3() -> None:
     case = CASES[CLAIM_CHECK]
-    out = _run(case)
-    stub = out[0]
-    assert isinstance(stub, UnitOfWork)
-    assert stub.event is not None
-    assert stub.event.get("s3") == {
-        "bucket": "event-lake-bucket",
-        "key": "us-west-2/claimchecks/2020/09/13/12/cc-1",
-    }
-    expected = case["expected_uows"]
-    assert isinstance(expected, list)
-    assert [item.to_dict() for item in out[1:] if isinstance(item, UnitOfWork)] == expected[1:]
+    event = case["input_event"]
+    assert isinstance(event, dict)
+    s3 = _stored(case)
+    out = collect(from_kinesis(event, s3=s3))
+    assert [item.to_dict() for item in out if isinstance(item, UnitOfWork)] == case["expected_uows"]
+    assert [call[1] for call in s3.calls] == [call["input"] for call in case["sdk_calls"]]  # type: ignore[attr-defined]  # recorded JSON
+
+
+def test_without_an_s3_port_a_claim_check_stub_is_a_fault() -> None:
+    """The JS library always has a client; ours redeems through the port it is given, and a
+    stub it cannot redeem is a fault carrying the record, not an event without its body."""
+    out = _run(CASES[CLAIM_CHECK])
+    faults = [item for item in out if isinstance(item, Fault)]
+    assert [fault.name for fault in faults] == ["ClaimCheckError"]
+    assert len(out) == 2

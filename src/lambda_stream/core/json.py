@@ -26,6 +26,7 @@ __all__ = [
     "JsonObject",
     "JsonScalar",
     "JsonValue",
+    "decimal_text",
     "dumps",
     "freeze",
     "thaw",
@@ -283,13 +284,42 @@ def thaw(value: FrozenJson | JsonValue) -> object:
     return _thaw(_copy(value))
 
 
+_MAX_INTEGER_DIGITS: Final = 1000
+"""An integral Decimal with more digits than this is written in exponent form, not expanded."""
+
+
+def decimal_text(value: Decimal) -> str:
+    """The exact JSON number text of a finite Decimal.
+
+    Integral values are written as integers, other values without trailing zeros; nothing is
+    rounded, unlike a detour through ``float``.
+
+    >>> decimal_text(Decimal("2.50")), decimal_text(Decimal("1E+3")), decimal_text(Decimal("1e-7"))
+    ('2.5', '1000', '1E-7')
+    """
+    if value == value.to_integral_value() and value.adjusted() < _MAX_INTEGER_DIGITS:
+        return str(int(value))
+    mantissa, mark, exponent = str(value).partition("E")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return mantissa + mark + exponent
+
+
+class _FractionalDecimal(Exception):
+    """The fast encoder met a Decimal it can only write exactly through the slow path."""
+
+
 def _default(value: object) -> object:
     if isinstance(value, JsonObject | JsonArray):
         return value._data
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+        if not value.is_finite():
+            return float(value)
+        if value == value.to_integral_value() and value.adjusted() < _MAX_INTEGER_DIGITS:
+            return int(value)
+        raise _FractionalDecimal  # the C encoder could only write it as a (rounded) float
     if isinstance(value, Set):
-        return list(value)
+        return _set_items(value)
     if isinstance(value, bytes):
         import base64
 
@@ -301,13 +331,51 @@ def _default(value: object) -> object:
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 
+def _set_items(value: Set[object]) -> list[object]:
+    """A set's members in sorted order when they sort, so that the text does not vary by run."""
+    try:
+        return sorted(value)  # type: ignore[type-var]  # TypeError when the members don't compare
+    except TypeError:
+        return list(value)
+
+
 _ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=_default)
 
 
 def dumps(value: object) -> str:
     """Compact JSON text with JavaScript's separators; frozen views, sets and bytes allowed.
 
-    >>> dumps(freeze({"a": [1, "é"]}))
-    '{"a":[1,"é"]}'
+    Sets are written as arrays (sorted when their members sort), bytes as base64 text and
+    Decimals exactly (``Decimal("0.1")`` as ``0.1``, never through a float).
+
+    >>> dumps(freeze({"a": [1, "é"], "d": Decimal("99.95")}))
+    '{"a":[1,"é"],"d":99.95}'
     """
-    return _ENCODER.encode(value)
+    try:
+        return _ENCODER.encode(value)
+    except _FractionalDecimal:
+        return _exact(value)
+
+
+def _exact(value: object) -> str:
+    """`dumps` through Python code: the C encoder writes no number text it is handed."""
+    if isinstance(value, Decimal):
+        return decimal_text(value) if value.is_finite() else _ENCODER.encode(value)
+    if isinstance(value, JsonObject | JsonArray):
+        value = value._data
+    if isinstance(value, Mapping):
+        members = (f"{_key_json(key)}:{_exact(member)}" for key, member in value.items())
+        return "{" + ",".join(members) + "}"
+    if isinstance(value, str | bytes | int | float) or value is None:
+        return _ENCODER.encode(value)
+    if isinstance(value, Set):
+        value = _set_items(value)
+    if isinstance(value, Sequence):
+        return "[" + ",".join(_exact(item) for item in value) + "]"
+    return _ENCODER.encode(value)  # raises the TypeError of a value that is not JSON
+
+
+def _key_json(key: object) -> str:
+    if isinstance(key, str):
+        return _ENCODER.encode(key)
+    return _ENCODER.encode({key: 0})[1:-3]  # the encoder's own text for a non-string key

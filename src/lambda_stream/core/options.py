@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Final, TypedDict, Unpack
 
 __all__ = ["OptionArgs", "Options", "OptionsError", "configured_region", "resolve_options"]
@@ -43,6 +43,31 @@ class Options:
         partial_batch_response: answer with ``batchItemFailures`` instead of raising when records
             fail retryably (``REPORT_BATCH_ITEM_FAILURES``); turn it on together with the event
             source mapping's ``ReportBatchItemFailures``.
+        bus_endpoint_id: an EventBridge global endpoint (``BUS_ENDPOINT_ID``).
+        stream_name: the Kinesis stream events are published to (``STREAM_NAME``).
+        queue_url: the SQS queue messages are sent to (``QUEUE_URL``).
+        topic_arn: the SNS topic messages are published to (``TOPIC_ARN``).
+        delivery_stream_name: the Firehose delivery stream (``DELIVERY_STREAM_NAME``).
+        entity_table_name: the table entities are written to (``ENTITY_TABLE_NAME``).
+        event_table_name: the table events are written to (``EVENT_TABLE_NAME``).
+        table_name: the table scans and split queries read (``TABLE_NAME``).
+        bucket_name: the S3 bucket of the S3 steps (``BUCKET_NAME``).
+        claimcheck_bucket_name: where oversized events are stored (``CLAIMCHECK_BUCKET_NAME``).
+        bus_arn: the target of scheduled events (``BUS_ARN``).
+        scheduler_role_arn: the role EventBridge Scheduler assumes (``SCHEDULER_ROLE_ARN``).
+        max_payload_size: byte limit of one SQS batch (``SQS_MAX_PAYLOAD_SIZE``,
+            ``MAX_PAYLOAD_SIZE``).
+        timeout_ms: connect and read timeout of AWS calls (``TIMEOUT``).
+        service_timeouts_ms: per-service timeouts by boto3 service name (``BUS_TIMEOUT``,
+            ``KINESIS_TIMEOUT``, ``SQS_TIMEOUT``, ``SNS_TIMEOUT``, ``DYNAMODB_TIMEOUT``, ...).
+        step_parallel: per-step in-flight limits by step (``PUBLISH_PARALLEL``, ``SQS_PARALLEL``,
+            ``UPDATE_PARALLEL``, ...), falling back to `parallel`.
+        step_batch_size: per-step batch sizes (``PUBLISH_BATCH_SIZE``, ``SQS_BATCH_SIZE``,
+            ``FIREHOSE_BATCH_SIZE``), falling back to `batch_size`, then the step's own.
+        batch_max_retries: retries of the failed entries of a batch call
+            (``BATCH_MAX_RETRIES``).
+        batch_retry_wait_ms: base wait before retrying failed entries (``BATCH_RETRY_WAIT``).
+        ttl_days: default time to live of stored events, in days (``TTL``).
     """
 
     parallel: int = 4
@@ -62,14 +87,64 @@ class Options:
     compression_threshold: int | None = 10_240
     faults_batch_size: int = 4
     partial_batch_response: bool = False
+    bus_endpoint_id: str | None = None
+    stream_name: str | None = None
+    queue_url: str | None = None
+    topic_arn: str | None = None
+    delivery_stream_name: str | None = None
+    entity_table_name: str | None = None
+    event_table_name: str | None = None
+    table_name: str | None = None
+    bucket_name: str | None = None
+    claimcheck_bucket_name: str | None = None
+    bus_arn: str | None = None
+    scheduler_role_arn: str | None = None
+    max_payload_size: int = 1_048_576
+    timeout_ms: int = 1_000
+    service_timeouts_ms: Mapping[str, int] = field(default_factory=dict)
+    step_parallel: Mapping[str, int] = field(default_factory=dict)
+    step_batch_size: Mapping[str, int] = field(default_factory=dict)
+    batch_max_retries: int = 8
+    batch_retry_wait_ms: int = 100
+    ttl_days: int = 33
 
     def __post_init__(self) -> None:
-        for name in ("parallel", "max_request_size", "faults_batch_size"):
+        for name in (
+            "parallel",
+            "max_request_size",
+            "faults_batch_size",
+            "max_payload_size",
+            "timeout_ms",
+            "batch_retry_wait_ms",
+            "ttl_days",
+        ):
             _positive(name, getattr(self, name))
         for name in ("batch_size", "compression_threshold"):
             value = getattr(self, name)
             if value is not None:
                 _positive(name, value)
+        if type(self.batch_max_retries) is not int or self.batch_max_retries < 0:
+            raise OptionsError(
+                f"option batch_max_retries must be >= 0, got {self.batch_max_retries!r}"
+            )
+        for name in ("service_timeouts_ms", "step_parallel", "step_batch_size"):
+            for key, value in getattr(self, name).items():
+                _positive(f"{name}[{key!r}]", value)
+
+    def parallel_for(self, step: str) -> int:
+        """The in-flight limit of `step` (``publish``, ``sqs``, ``update``, ...)."""
+        return self.step_parallel.get(step, self.parallel)
+
+    def batch_size_for(self, step: str, default: int) -> int:
+        """The batch size of `step`: its own variable, then ``BATCH_SIZE``, then `default`."""
+        size = self.step_batch_size.get(step)
+        if size is None:
+            size = self.batch_size
+        return default if size is None else size
+
+    def timeout_for(self, service: str) -> float:
+        """The timeout of calls to `service` (a boto3 service name), in seconds."""
+        return self.service_timeouts_ms.get(service, self.timeout_ms) / 1000
 
     def pipeline_enabled(self, pipeline_id: str) -> bool:
         """Whether `pipeline_id` runs under ENABLED_PIPELINES / DISABLED_PIPELINES."""
@@ -98,6 +173,26 @@ class OptionArgs(TypedDict, total=False):
     compression_threshold: int | None
     faults_batch_size: int
     partial_batch_response: bool
+    bus_endpoint_id: str | None
+    stream_name: str | None
+    queue_url: str | None
+    topic_arn: str | None
+    delivery_stream_name: str | None
+    entity_table_name: str | None
+    event_table_name: str | None
+    table_name: str | None
+    bucket_name: str | None
+    claimcheck_bucket_name: str | None
+    bus_arn: str | None
+    scheduler_role_arn: str | None
+    max_payload_size: int
+    timeout_ms: int
+    service_timeouts_ms: Mapping[str, int]
+    step_parallel: Mapping[str, int]
+    step_batch_size: Mapping[str, int]
+    batch_max_retries: int
+    batch_retry_wait_ms: int
+    ttl_days: int
 
 
 def _positive(name: str, value: object) -> None:
@@ -112,6 +207,16 @@ def _int(var: str, raw: str) -> int:
         raise OptionsError(f"{var} must be a positive integer, got {raw!r}") from None
     if value < 1:
         raise OptionsError(f"{var} must be a positive integer, got {raw!r}")
+    return value
+
+
+def _count(var: str, raw: str) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise OptionsError(f"{var} must be a whole number >= 0, got {raw!r}") from None
+    if value < 0:
+        raise OptionsError(f"{var} must be a whole number >= 0, got {raw!r}")
     return value
 
 
@@ -148,10 +253,63 @@ _ENV: Final[Mapping[str, tuple[tuple[str, ...], _Parser]]] = {
     "service": (("SERVICE", "PROJECT", "SERVERLESS_PROJECT"), _str),
     "function_name": (("AWS_LAMBDA_FUNCTION_NAME",), _str),
     "test_mode": (("NODE_ENV",), _test),
-    "max_request_size": (("MAX_REQ_SIZE",), _int),
+    "max_request_size": (("PUBLISH_MAX_REQ_SIZE", "MAX_REQ_SIZE"), _int),
     "compression_threshold": (("COMPRESSION_THRESHOLD",), _int),
     "faults_batch_size": (("FAULTS_BATCH_SIZE", "BATCH_SIZE"), _int),
     "partial_batch_response": (("REPORT_BATCH_ITEM_FAILURES",), _true),
+    "bus_endpoint_id": (("BUS_ENDPOINT_ID",), _str),
+    "stream_name": (("STREAM_NAME",), _str),
+    "queue_url": (("QUEUE_URL",), _str),
+    "topic_arn": (("TOPIC_ARN",), _str),
+    "delivery_stream_name": (("DELIVERY_STREAM_NAME",), _str),
+    "entity_table_name": (("ENTITY_TABLE_NAME",), _str),
+    "event_table_name": (("EVENT_TABLE_NAME",), _str),
+    "table_name": (("TABLE_NAME",), _str),
+    "bucket_name": (("BUCKET_NAME",), _str),
+    "claimcheck_bucket_name": (("CLAIMCHECK_BUCKET_NAME",), _str),
+    "bus_arn": (("BUS_ARN",), _str),
+    "scheduler_role_arn": (("SCHEDULER_ROLE_ARN",), _str),
+    "max_payload_size": (("SQS_MAX_PAYLOAD_SIZE", "MAX_PAYLOAD_SIZE"), _int),
+    "timeout_ms": (("TIMEOUT",), _int),
+    "batch_max_retries": (("BATCH_MAX_RETRIES",), _count),
+    "batch_retry_wait_ms": (("BATCH_RETRY_WAIT",), _int),
+    "ttl_days": (("TTL",), _int),
+}
+
+# field -> {environment variable: key}: every variable that is set contributes its key
+_ENV_MAPS: Final[Mapping[str, Mapping[str, str]]] = {
+    "service_timeouts_ms": {
+        "BUS_TIMEOUT": "events",
+        "KINESIS_TIMEOUT": "kinesis",
+        "SQS_TIMEOUT": "sqs",
+        "SNS_TIMEOUT": "sns",
+        "DYNAMODB_TIMEOUT": "dynamodb",
+        "S3_TIMEOUT": "s3",
+        "FIREHOSE_TIMEOUT": "firehose",
+        "CW_TIMEOUT": "cloudwatch",
+        "LAMBDA_TIMEOUT": "lambda",
+        "SECRETSMGR_TIMEOUT": "secretsmanager",
+        "SCHEDULER_TIMEOUT": "scheduler",
+    },
+    "step_parallel": {
+        "PUBLISH_PARALLEL": "publish",
+        "SQS_PARALLEL": "sqs",
+        "SNS_PARALLEL": "sns",
+        "FIREHOSE_PARALLEL": "firehose",
+        "UPDATE_PARALLEL": "update",
+        "GET_PARALLEL": "get",
+        "QUERY_PARALLEL": "query",
+        "SCAN_PARALLEL": "scan",
+        "S3_PARALLEL": "s3",
+        "LAMBDA_PARALLEL": "lambda",
+        "CW_PARALLEL": "cloudwatch",
+        "FAULTS_PARALLEL": "faults",
+    },
+    "step_batch_size": {
+        "PUBLISH_BATCH_SIZE": "publish",
+        "SQS_BATCH_SIZE": "sqs",
+        "FIREHOSE_BATCH_SIZE": "firehose",
+    },
 }
 
 
@@ -170,14 +328,21 @@ def resolve_options(
     """
     env = os.environ if environ is None else environ
     values: dict[str, object] = dict(explicit)
-    for field in fields(Options):
-        if field.name in values:
+    for option in fields(Options):
+        if option.name in values:
             continue
-        names, parse = _ENV[field.name]
+        if option.name in _ENV_MAPS:
+            values[option.name] = {
+                key: _int(var, env[var])
+                for var, key in _ENV_MAPS[option.name].items()
+                if env.get(var)
+            }
+            continue
+        names, parse = _ENV[option.name]
         for var in names:
             raw = env.get(var)
             if raw:
-                values[field.name] = parse(var, raw)
+                values[option.name] = parse(var, raw)
                 break
     return Options(**values)  # type: ignore[arg-type]  # keys are Options fields, parsed to their types
 

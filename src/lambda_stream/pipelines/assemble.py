@@ -5,14 +5,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 
+from lambda_stream.connectors.s3 import S3Port
 from lambda_stream.core.context import LambdaContext
 from lambda_stream.core.fault import Fault
 from lambda_stream.core.options import Options, resolve_options
 from lambda_stream.core.uow import UnitOfWork
+from lambda_stream.faults.eventbridge import default_fault_publisher
 from lambda_stream.faults.publisher import FaultPublisher
 from lambda_stream.pipelines.context import PipelineContext, PipelineFactory, Rule
 from lambda_stream.pipelines.debug import pipeline_logger
+from lambda_stream.runtime.firehose import FirehoseResponse, firehose_response
 from lambda_stream.runtime.handler import Invocation, LambdaResponse, invoke, invoke_async
+from lambda_stream.sources.firehose import from_firehose
 from lambda_stream.stream import Stream
 from lambda_stream.stream._ops import TagOp
 
@@ -94,6 +98,27 @@ class Pipelines:
         """Run one batch and return what the Lambda handler returns; raises to fail it."""
         return self.invoke(head, context).response
 
+    def handle_firehose(
+        self,
+        event: Mapping[str, object],
+        context: LambdaContext | None = None,
+        *,
+        s3: S3Port | None = None,
+    ) -> FirehoseResponse:
+        """Run a Firehose transformation and answer every record (see `firehose_response`).
+
+        Firehose does not deliver a failed record again: a record whose work failed, even
+        retryably, is answered ``ProcessingFailed`` and its fault event is published.
+        """
+        invocation = invoke(
+            self.assemble(from_firehose(event, s3=s3)),
+            options=self.options,
+            publisher=self.publisher,
+            context=context,
+            redelivers=False,
+        )
+        return firehose_response(event, invocation)
+
 
 def _feed(uows: tuple[UnitOfWork, ...], pipeline_id: str) -> Stream[UnitOfWork]:
     """The uows, each with ``pipeline`` set by a `TagOp` (which event-only filters may pass)."""
@@ -119,14 +144,16 @@ def initialize(
     Args:
         pipelines: pipeline factories by pipeline id.
         options: resolved options; `resolve_options()` (the environment) when None.
-        publisher: where fault events go; required as soon as a batch has a fault.
+        publisher: where fault events go; when None, the bus of ``BUS_NAME`` through
+            EventBridge, and without a bus a batch with a fault fails (a fault is never lost).
     """
     for pipeline_id, factory in pipelines.items():
         if not pipeline_id:
             raise ValueError(f"pipeline ids must be non-empty strings, got {pipeline_id!r}")
         if not callable(factory):
             raise TypeError(f"pipeline {pipeline_id!r} is not a pipeline factory: {factory!r}")
-    return Pipelines(pipelines, options or resolve_options(), publisher)
+    resolved = options or resolve_options()
+    return Pipelines(pipelines, resolved, publisher or default_fault_publisher(resolved))
 
 
 def initialize_from(

@@ -1,5 +1,12 @@
 """The Lambda edge: one batch in, the Lambda response out."""
 
+from lambda_stream.runtime.firehose import (
+    FIREHOSE_DATA,
+    FIREHOSE_METADATA,
+    FirehoseRecordResult,
+    FirehoseResponse,
+    firehose_response,
+)
 from lambda_stream.runtime.handler import (
     Invocation,
     InvocationError,
@@ -15,12 +22,17 @@ from lambda_stream.runtime.response import (
 )
 
 __all__ = [
+    "FIREHOSE_DATA",
+    "FIREHOSE_METADATA",
     "BatchItemFailure",
+    "FirehoseRecordResult",
+    "FirehoseResponse",
     "Invocation",
     "InvocationError",
     "LambdaResponse",
     "PartialBatchResponse",
     "RetryableFailure",
+    "firehose_response",
     "invoke",
     "invoke_async",
     "item_identifier",

@@ -76,11 +76,21 @@ async def invoke_async(
     options: Options,
     publisher: FaultPublisher | None,
     context: LambdaContext | None = None,
+    redelivers: bool = True,
 ) -> Invocation:
     """Drain `assembled`, publish its fault events, and work out the response.
 
     Fault events are published once the whole batch has drained, except those of records that
     Lambda will deliver again (see `Redelivery`): the retry meets those faults again.
+
+    Args:
+        assembled: the pipelines' merged output (`Pipelines.assemble`).
+        options: the function's options.
+        publisher: where fault events go.
+        context: the Lambda context.
+        redelivers: whether the source delivers failed records again. A Firehose
+            transformation does not: its failed records are answered ``ProcessingFailed``, so
+            the invocation answers instead of raising and every fault event is published.
 
     Raises:
         FaultPublishError: fault events could not be published (the batch must be retried).
@@ -97,14 +107,17 @@ async def invoke_async(
                     uows.append(item)
     retryable = tail.retryable
     retry, unidentified = failed_items(retryable)
-    whole_batch = bool(retryable) and (not options.partial_batch_response or unidentified > 0)
+    whole_batch = (
+        redelivers and bool(retryable) and (not options.partial_batch_response or unidentified > 0)
+    )
     redelivery = Redelivery(
         (uow.record for fault in retryable for uow in fault.uows), everything=whole_batch
     )
     held = tuple(
         fault
         for fault in tail.faults
-        if retryable
+        if redelivers
+        and retryable
         and not fault.retryable
         and any(redelivery.covers(uow.record) for uow in fault.uows)
     )
@@ -143,6 +156,7 @@ def invoke(
     options: Options,
     publisher: FaultPublisher | None,
     context: LambdaContext | None = None,
+    redelivers: bool = True,
 ) -> Invocation:
     """`invoke_async` on a fresh event loop, closed afterwards.
 
@@ -152,6 +166,12 @@ def invoke(
         RuntimeError: called from inside a running event loop (use `invoke_async` there).
     """
     return run_fresh(
-        invoke_async(assembled, options=options, publisher=publisher, context=context),
+        invoke_async(
+            assembled,
+            options=options,
+            publisher=publisher,
+            context=context,
+            redelivers=redelivers,
+        ),
         instead="invoke_async()",
     )

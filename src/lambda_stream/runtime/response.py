@@ -35,11 +35,14 @@ LambdaResponse = PartialBatchResponse | None
 
 
 def item_identifier(record: FrozenJson) -> str | None:
-    """The id Lambda knows `record` by: SQS ``messageId``, Kinesis or DynamoDB sequence number."""
+    """The id Lambda knows `record` by: SQS ``messageId``, Kinesis or DynamoDB sequence number.
+
+    The records of ``from_sqs_sns_s3`` (``{sqs, sns, s3}``) answer with their SQS message.
+    """
     if not isinstance(record, JsonObject):
         return None
-    message_id = record.get_str("messageId")
-    if message_id is not None:
+    message_id = record.get_str("messageId") or record.get_object("sqs").get_str("messageId")
+    if message_id is not None:  # an SQS record, or the S3 record of one (from_sqs_sns_s3)
         return message_id
     kinesis = record.get_object("kinesis").get_str("sequenceNumber")
     if kinesis is not None:

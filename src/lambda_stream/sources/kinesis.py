@@ -5,9 +5,11 @@ from __future__ import annotations
 import binascii
 from collections.abc import Mapping
 
+from lambda_stream.connectors.s3 import S3Port
 from lambda_stream.core.fault import Fault
 from lambda_stream.core.json import thaw
 from lambda_stream.core.uow import UnitOfWork, _build
+from lambda_stream.queries.claimcheck import with_claim_checks_redeemed
 from lambda_stream.sources._records import (
     RawRecords,
     RecordError,
@@ -20,18 +22,21 @@ from lambda_stream.stream import Stream
 __all__ = ["from_kinesis"]
 
 
-def from_kinesis(event: Mapping[str, object]) -> Stream[UnitOfWork]:
+def from_kinesis(event: Mapping[str, object], *, s3: S3Port | None = None) -> Stream[UnitOfWork]:
     """The uows of a Kinesis event, one per record, each carrying its decoded Event.
 
     The event's own ``id`` wins over the record's ``eventID``; compressed members are revived;
-    events tagged ``skip`` are dropped. A record that cannot be decoded (bad base64, invalid
-    UTF-8, not a JSON object, not an event) becomes a Fault carrying the raw record.
+    events tagged ``skip`` are dropped; claim-check stubs are redeemed through `s3`. A record
+    that cannot be decoded (bad base64, invalid UTF-8, not a JSON object, not an event) becomes
+    a Fault carrying the raw record.
 
     Args:
         event: the Lambda event; treated as read-only from here on. Anything that is not a
             mapping with a ``Records`` list (untyped callers) becomes a single fault.
+        s3: where claim-check stubs are read from; without it a stub becomes a fault.
     """
-    return Stream[UnitOfWork].of(RawRecords(event, "Kinesis", _decode))
+    decoded = Stream[UnitOfWork].of(RawRecords(event, "Kinesis", _decode))
+    return with_claim_checks_redeemed(decoded, s3)
 
 
 def _decode(record: object) -> UnitOfWork | Fault | None:

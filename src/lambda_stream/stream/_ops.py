@@ -172,7 +172,11 @@ class TagOp:
 
 
 class BatchOp:
-    """Tuples of up to `size` values; faults go straight through."""
+    """Tuples of up to `size` values.
+
+    A fault is not batched; the values held before it go out first, so the stream keeps its
+    order (a sink answers its uows in the order it was given them).
+    """
 
     __slots__ = ("held", "size")
 
@@ -185,6 +189,9 @@ class BatchOp:
         held = self.held
         for item in chunk:
             if item.__class__ is Fault:
+                if held:
+                    out.append(tuple(held))
+                    held.clear()
                 out.append(item)
                 continue
             held.append(item)
@@ -205,6 +212,7 @@ class BatchBySizeOp:
     """Tuples of up to `size` values whose sizes sum to at most `max_bytes`.
 
     A value larger than `max_bytes` on its own cannot be sent in any batch: it becomes a Fault.
+    Faults keep their place: the values held before one go out first.
     """
 
     __slots__ = ("held", "max_bytes", "size", "size_of", "total")
@@ -220,15 +228,18 @@ class BatchBySizeOp:
         out: Chunk = []
         for item in chunk:
             if item.__class__ is Fault:
+                self._flush(out)
                 out.append(item)
                 continue
             try:
                 size = self.size_of(item)
             except Exception as error:
+                self._flush(out)
                 out.append(Fault.of(error, item))
                 continue
             if size > self.max_bytes:
                 too_big = ValueError(f"Request size: {size}, exceeded max: {self.max_bytes}")
+                self._flush(out)
                 out.append(Fault.of(too_big, item, retryable=False))
                 continue
             if self.held and (len(self.held) == self.size or self.total + size > self.max_bytes):
@@ -239,12 +250,15 @@ class BatchBySizeOp:
             self.total += size
         return out
 
+    def _flush(self, out: Chunk) -> None:
+        if self.held:
+            out.append(tuple(self.held))
+            self.held = []
+            self.total = 0
+
     def end(self) -> Chunk:
-        if not self.held:
-            return _EMPTY
-        out: Chunk = [tuple(self.held)]
-        self.held = []
-        self.total = 0
+        out: Chunk = []
+        self._flush(out)
         return out
 
 

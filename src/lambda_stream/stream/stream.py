@@ -194,15 +194,15 @@ class Stream(Generic[T]):
         step = cast(Callable[[object], object], fn)
         return self._then(lambda: BindOp(step))
 
-    def flat_map(self, fn: Callable[[T], Iterable[U]]) -> Stream[U]:
-        """Every element of every ``fn(x)``, in order."""
+    def flat_map(self, fn: Callable[[T], Iterable[U | Fault]]) -> Stream[U]:
+        """Every element of every ``fn(x)``, in order; a Fault among them stays a Fault."""
         step = cast(Callable[[object], object], fn)
         return self._then(lambda: FlatMapOp(step))
 
     def batch(self, size: int) -> Stream[tuple[T, ...]]:
         """Tuples of up to `size` consecutive values (the last may be shorter).
 
-        A Fault is not batched: it comes out at once, ahead of the values being held.
+        A Fault is not batched: the values held before it go out first, so order is kept.
         """
         _check_positive("size", size)
         return self._then(lambda: BatchOp(size))

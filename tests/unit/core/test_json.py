@@ -290,6 +290,37 @@ def test_dumps_writes_a_fractional_decimal_as_a_number() -> None:
     assert dumps([Decimal("1.10")]) == "[1.1]"
 
 
+def test_dumps_writes_a_fractional_decimal_exactly() -> None:
+    assert dumps([Decimal("0.1000000000000000000001")]) == "[0.1000000000000000000001]"
+
+
+def test_dumps_writes_decimals_exactly_at_any_depth() -> None:
+    value = freeze({"a": [{"d": Decimal("99.95")}], "s": frozenset({Decimal("-1.5E-7")}), "k": 1})
+    assert dumps(value) == '{"a":[{"d":99.95}],"s":[-1.5E-7],"k":1}'
+
+
+def test_dumps_writes_a_huge_integral_decimal_in_exponent_form() -> None:
+    assert dumps([Decimal("1E+5000")]) == "[1E+5000]"
+
+
+def test_dumps_writes_the_members_of_a_set_sorted() -> None:
+    assert dumps(frozenset({"b", "c", "a"})) == '["a","b","c"]'
+
+
+def test_dumps_writes_a_set_of_unorderable_members() -> None:
+    assert set(json.loads(dumps(frozenset({"a", 1})))) == {"a", 1}
+
+
+def test_dumps_writes_the_other_values_beside_an_exact_decimal_as_it_always_does() -> None:
+    value = {1: Decimal("0.5"), "b": b"hi", "r": range(2), "n": None, "f": 1.5, "t": True}
+    assert dumps(value) == '{"1":0.5,"b":"aGk=","r":[0,1],"n":null,"f":1.5,"t":true}'
+
+
+def test_dumps_rejects_a_non_json_value_beside_an_exact_decimal() -> None:
+    with pytest.raises(TypeError, match="not JSON serializable: object"):
+        dumps([Decimal("0.5"), object()])
+
+
 def test_dumps_keeps_integers_beyond_two_to_the_53_exact() -> None:
     assert dumps([Decimal(2**64), 2**64]) == f"[{2**64},{2**64}]"
 

@@ -213,12 +213,19 @@ def test_batch_by_size_closes_a_batch_at_size_or_before_max_bytes_is_exceeded() 
     assert collect(stream) == [(4, 4), (4, 6), (1, 1, 1)]
 
 
-def test_batch_by_size_faults_a_value_larger_than_max_bytes() -> None:
+def test_batch_lets_a_fault_out_in_its_place() -> None:
+    upstream = Fault.of(ValueError("upstream"), 3)
+    out = collect(Stream.of([1, 2, upstream, 4]).batch(3))
+    assert out == [(1, 2), upstream, (4,)]
+
+
+def test_batch_by_size_faults_a_value_larger_than_max_bytes_in_its_place() -> None:
     out = collect(Stream.of([3, 11, 4]).batch_by_size(5, 10, lambda n: n))
     [fault] = faults(out)
     assert (fault.name, fault.message) == ("ValueError", "Request size: 11, exceeded max: 10")
     assert (fault.subject, fault.retryable) == (11, False)
-    assert values(out) == [(3, 4)]
+    assert out[1] is fault  # the batch held before it went out first: the order is kept
+    assert values(out) == [(3,), (4,)]
 
 
 def test_group_by_groups_values_by_key_in_first_seen_order() -> None:
@@ -273,7 +280,7 @@ RAISING_STEPS: dict[str, tuple[Run, list[object]]] = {
     "tap": (lambda s: collect(s.tap(check)), [1, 3]),
     "bind": (lambda s: collect(s.bind(lambda n: Success(explode(n)))), [1, 3]),
     "flat_map": (lambda s: collect(s.flat_map(lambda n: [explode(n)])), [1, 3]),
-    "batch_by_size": (lambda s: collect(s.batch_by_size(5, 10, explode)), [(1, 3)]),
+    "batch_by_size": (lambda s: collect(s.batch_by_size(5, 10, explode)), [(1,), (3,)]),
     "group_by": (lambda s: collect(s.group_by(explode)), [(1, (1,)), (3, (3,))]),
 }
 
