@@ -1,5 +1,48 @@
-"""Connectors: the only code that calls AWS, one service per module, each behind a port."""
+"""Connectors: the only code that calls AWS, one service per module, each behind a port.
 
-from lambda_stream.connectors.s3 import S3Object, S3Port
+A port is a ``Protocol`` with async methods; the connector implements it over an injected boto3
+client, on the thread pool of a shared `Connections`; ``lambda_stream.testing`` has an in-memory
+fake of every port.
+"""
 
-__all__ = ["S3Object", "S3Port"]
+from lambda_stream.connectors._aws import Connections
+from lambda_stream.connectors.cloudwatch import CloudWatchConnector, CloudWatchPort
+from lambda_stream.connectors.dynamodb import ConditionFailed, DynamoDBConnector, DynamoDBPort
+from lambda_stream.connectors.eventbridge import EventBridgeConnector, EventBridgePort
+from lambda_stream.connectors.firehose import FirehoseConnector, FirehosePort
+from lambda_stream.connectors.kinesis import KinesisConnector, KinesisPort
+from lambda_stream.connectors.lambda_ import LambdaConnector, LambdaPort
+from lambda_stream.connectors.s3 import NoSuchKey, S3Connector, S3Object, S3Port
+from lambda_stream.connectors.scheduler import SchedulerConnector, SchedulerPort
+from lambda_stream.connectors.secretsmanager import SecretsManagerConnector, SecretsManagerPort
+from lambda_stream.connectors.sns import SnsConnector, SnsPort
+from lambda_stream.connectors.sqs import SqsConnector, SqsPort
+
+__all__ = [
+    "CloudWatchConnector",
+    "CloudWatchPort",
+    "ConditionFailed",
+    "Connections",
+    "DynamoDBConnector",
+    "DynamoDBPort",
+    "EventBridgeConnector",
+    "EventBridgePort",
+    "FirehoseConnector",
+    "FirehosePort",
+    "KinesisConnector",
+    "KinesisPort",
+    "LambdaConnector",
+    "LambdaPort",
+    "NoSuchKey",
+    "S3Connector",
+    "S3Object",
+    "S3Port",
+    "SchedulerConnector",
+    "SchedulerPort",
+    "SecretsManagerConnector",
+    "SecretsManagerPort",
+    "SnsConnector",
+    "SnsPort",
+    "SqsConnector",
+    "SqsPort",
+]

@@ -38,6 +38,8 @@ class Connections:
             environment when None.
         session: the boto3 session clients are made from; a new one when None.
         threads: the size of the thread pool; the largest configured parallelism when None.
+        endpoint_url: where every client goes instead of AWS (a moto server, a proxy);
+            boto3's own ``AWS_ENDPOINT_URL`` does the same from the environment.
     """
 
     def __init__(
@@ -46,10 +48,12 @@ class Connections:
         *,
         session: boto3.Session | None = None,
         threads: int | None = None,
+        endpoint_url: str | None = None,
     ) -> None:
         self.options = options or resolve_options()
         self.session = session or boto3.Session(region_name=self.options.region)
         self.threads = threads or max([self.options.parallel, *self.options.step_parallel.values()])
+        self.endpoint_url = endpoint_url
         self._executor: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
 

@@ -7,12 +7,8 @@ from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
 from lambda_stream.connectors._aws import Connections, frozen_response
-from lambda_stream.connectors._retry import (
-    RETRYABLE_ENTRY_CODES,
-    BatchOutcome,
-    EntryResult,
-    send_with_retries,
-)
+from lambda_stream.connectors._entries import results_in_order
+from lambda_stream.connectors._retry import BatchOutcome, EntryResult, send_with_retries
 from lambda_stream.core.json import JsonObject
 
 if TYPE_CHECKING:
@@ -50,7 +46,9 @@ class EventBridgeConnector:
     ) -> None:
         self.connections = connections or Connections()
         self.client: EventBridgeClient = client or self.connections.session.client(
-            "events", config=self.connections.config("events")
+            "events",
+            config=self.connections.config("events"),
+            endpoint_url=self.connections.endpoint_url,
         )
 
     async def put_events(
@@ -87,19 +85,4 @@ class EventBridgeConnector:
 
 def results_of(response: JsonObject, count: int) -> list[EntryResult]:
     """The per-entry results of a PutEvents response (its ``Entries`` follow the request)."""
-    answers = response.get("Entries")
-    out: list[EntryResult] = []
-    for index in range(count):
-        entry = answers[index] if isinstance(answers, Sequence) and index < len(answers) else None
-        if not isinstance(entry, JsonObject):
-            entry = JsonObject({"ErrorCode": "MissingEntry", "ErrorMessage": "no answer"})
-        code = entry.get_str("ErrorCode")
-        out.append(
-            EntryResult(
-                entry=entry,
-                error_code=code,
-                error_message=entry.get_str("ErrorMessage"),
-                retryable=code in RETRYABLE_ENTRY_CODES,
-            )
-        )
-    return out
+    return results_in_order(response, count, entries="Entries", failed="FailedEntryCount")

@@ -55,6 +55,7 @@ class Options:
         claimcheck_bucket_name: where oversized events are stored (``CLAIMCHECK_BUCKET_NAME``).
         bus_arn: the target of scheduled events (``BUS_ARN``).
         scheduler_role_arn: the role EventBridge Scheduler assumes (``SCHEDULER_ROLE_ARN``).
+        master_key_arn: the KMS key scheduled events are encrypted with (``MASTER_KEY_ARN``).
         max_payload_size: byte limit of one SQS batch (``SQS_MAX_PAYLOAD_SIZE``,
             ``MAX_PAYLOAD_SIZE``).
         timeout_ms: connect and read timeout of AWS calls (``TIMEOUT``).
@@ -99,6 +100,7 @@ class Options:
     claimcheck_bucket_name: str | None = None
     bus_arn: str | None = None
     scheduler_role_arn: str | None = None
+    master_key_arn: str | None = None
     max_payload_size: int = 1_048_576
     timeout_ms: int = 1_000
     service_timeouts_ms: Mapping[str, int] = field(default_factory=dict)
@@ -185,6 +187,7 @@ class OptionArgs(TypedDict, total=False):
     claimcheck_bucket_name: str | None
     bus_arn: str | None
     scheduler_role_arn: str | None
+    master_key_arn: str | None
     max_payload_size: int
     timeout_ms: int
     service_timeouts_ms: Mapping[str, int]
@@ -269,6 +272,7 @@ _ENV: Final[Mapping[str, tuple[tuple[str, ...], _Parser]]] = {
     "claimcheck_bucket_name": (("CLAIMCHECK_BUCKET_NAME",), _str),
     "bus_arn": (("BUS_ARN",), _str),
     "scheduler_role_arn": (("SCHEDULER_ROLE_ARN",), _str),
+    "master_key_arn": (("MASTER_KEY_ARN",), _str),
     "max_payload_size": (("SQS_MAX_PAYLOAD_SIZE", "MAX_PAYLOAD_SIZE"), _int),
     "timeout_ms": (("TIMEOUT",), _int),
     "batch_max_retries": (("BATCH_MAX_RETRIES",), _count),

@@ -56,14 +56,17 @@ class Pipelines:
             items = await head.collect()
             faults = [item for item in items if isinstance(item, Fault)]
             uows = tuple(item for item in items if not isinstance(item, Fault))
-            lines = [self._line(pid, uows) for pid in self.enabled]
+            cache: dict[str, object] = {}  # one per invocation, shared by its pipelines
+            lines = [self._line(pid, uows, cache) for pid in self.enabled]
             return Stream.merge(Stream[UnitOfWork].of(faults), *lines)
 
         return Stream.defer(fan_out)
 
-    def _line(self, pipeline_id: str, uows: tuple[UnitOfWork, ...]) -> Stream[UnitOfWork]:
+    def _line(
+        self, pipeline_id: str, uows: tuple[UnitOfWork, ...], cache: dict[str, object]
+    ) -> Stream[UnitOfWork]:
         logger = pipeline_logger(pipeline_id, self.options.debug)
-        context = PipelineContext(id=pipeline_id, options=self.options, logger=logger)
+        context = PipelineContext(id=pipeline_id, options=self.options, logger=logger, cache=cache)
         pipeline = self.factories[pipeline_id](context)
         feed = _feed(uows, pipeline_id)
         debugging = logger.isEnabledFor(logging.DEBUG)

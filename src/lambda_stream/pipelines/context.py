@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass, field
 from typing import Protocol, TypeAlias
 
 from lambda_stream.core.options import Options
@@ -30,11 +30,15 @@ class PipelineContext:
         id: the pipeline's id; every uow it sees has ``pipeline`` set to it.
         options: the function's resolved options.
         logger: the pipeline's logger, ``lambda_stream.pl.<id>``.
+        cache: a cache the queries of this invocation share (all its pipelines, nothing else):
+            what one pipeline read, another need not read again; the next invocation starts
+            empty, so no read outlives the batch it was made for.
     """
 
     id: str
     options: Options
     logger: logging.Logger
+    cache: MutableMapping[str, object] = field(default_factory=dict)
 
 
 PipelineFactory: TypeAlias = Callable[[PipelineContext], Pipeline]

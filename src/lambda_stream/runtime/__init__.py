@@ -13,6 +13,7 @@ from lambda_stream.runtime.handler import (
     RetryableFailure,
     invoke,
     invoke_async,
+    observing,
 )
 from lambda_stream.runtime.response import (
     BatchItemFailure,
@@ -36,4 +37,5 @@ __all__ = [
     "invoke",
     "invoke_async",
     "item_identifier",
+    "observing",
 ]

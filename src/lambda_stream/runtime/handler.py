@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from lambda_stream.core.context import LambdaContext
@@ -30,6 +33,7 @@ __all__ = [
     "RetryableFailure",
     "invoke",
     "invoke_async",
+    "observing",
 ]
 
 
@@ -60,6 +64,25 @@ class Invocation:
         for uow in self.uows:
             groups[uow.pipeline or "-"].append(uow)
         return dict(groups)
+
+
+_OBSERVER: ContextVar[Callable[[Invocation], None] | None] = ContextVar(
+    "lambda_stream_invocation_observer", default=None
+)
+
+
+@contextmanager
+def observing(observer: Callable[[Invocation], None]) -> Iterator[None]:
+    """Within the block, hand every invocation to `observer` (even one that then raises).
+
+    This is how the command-line tool shows what a handler's pipelines did: a handler returns
+    only the Lambda response.
+    """
+    token = _OBSERVER.set(observer)
+    try:
+        yield
+    finally:
+        _OBSERVER.reset(token)
 
 
 class RetryableFailure(InvocationError):
@@ -136,6 +159,9 @@ async def invoke_async(
         retry=tuple(retry),
         response=response,
     )
+    observer = _OBSERVER.get()
+    if observer is not None:
+        observer(invocation)
     if whole_batch:
         first = retryable[0]
         raise RetryableFailure(

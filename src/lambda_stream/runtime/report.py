@@ -7,7 +7,7 @@ import json
 from lambda_stream.core.uow import UnitOfWork
 from lambda_stream.runtime.handler import Invocation
 
-__all__ = ["format_invocation"]
+__all__ = ["format_invocation", "format_table"]
 
 
 def format_invocation(invocation: Invocation, *, full: bool = False) -> str:
@@ -54,3 +54,26 @@ _BASE = frozenset({"pipeline", "record", "event", "batch"})
 
 def _indent(text: str) -> str:
     return "\n".join("    " + line for line in text.splitlines())
+
+
+def format_table(headers: list[str], rows: list[list[str]]) -> str:
+    """A plain text table: columns as wide as their widest cell, numbers right-aligned.
+
+    >>> print(format_table(["name", "n"], [["a", "1"], ["bb", "22"]]))
+        name  n
+        ----  --
+        a      1
+        bb    22
+    """
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
+
+    def line(cells: list[str]) -> str:
+        return (
+            "    "
+            + "  ".join(
+                cell.rjust(width) if cell.lstrip("-").isdigit() else cell.ljust(width)
+                for cell, width in zip(cells, widths, strict=True)
+            ).rstrip()
+        )
+
+    return "\n".join([line(headers), line(["-" * width for width in widths]), *map(line, rows)])

@@ -52,7 +52,21 @@ def batched(
         entries = [value for uow in batch if (value := uow.get(entry)) is not None]
         if not entries:
             return batch
-        outcome = await send(entries)
+        try:
+            outcome = await send(entries)
+        except Exception as error:
+            # the call failed as a whole: a fault for the uows it carried, in their places;
+            # a uow that had nothing to send passes as it would have
+            fault = Fault.of(error, tuple(uow for uow in batch if entry in uow))
+            kept: list[UnitOfWork | Fault] = []
+            placed = False
+            for uow in batch:
+                if entry not in uow:
+                    kept.append(uow)
+                elif not placed:
+                    kept.append(fault)  # once, where the first uow it carries was
+                    placed = True
+            return kept
         sent, answer = describe(outcome)
         out: list[UnitOfWork | Fault] = []
         index = 0

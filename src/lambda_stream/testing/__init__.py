@@ -6,7 +6,20 @@ The moto server fixture and the fault-injecting proxy live in `lambda_stream.tes
 
 from lambda_stream.testing.dynamodb import to_dynamodb_records
 from lambda_stream.testing.eventbridge import to_eventbridge_record
-from lambda_stream.testing.fakes import InMemoryEventBridge, InMemoryS3, NoSuchKey
+from lambda_stream.testing.fakes import (
+    InMemoryCloudWatch,
+    InMemoryDynamoDB,
+    InMemoryEventBridge,
+    InMemoryFirehose,
+    InMemoryKinesis,
+    InMemoryLambda,
+    InMemoryS3,
+    InMemoryScheduler,
+    InMemorySecretsManager,
+    InMemorySns,
+    InMemorySqs,
+    NoSuchKey,
+)
 from lambda_stream.testing.firehose import to_firehose_records
 from lambda_stream.testing.kinesis import to_kinesis_records
 from lambda_stream.testing.s3 import to_s3_records, to_sqs_sns_s3_records
@@ -15,8 +28,17 @@ from lambda_stream.testing.sqs import to_sqs_event_records, to_sqs_records
 from lambda_stream.testing.streams import collect
 
 __all__ = [
+    "InMemoryCloudWatch",
+    "InMemoryDynamoDB",
     "InMemoryEventBridge",
+    "InMemoryFirehose",
+    "InMemoryKinesis",
+    "InMemoryLambda",
     "InMemoryS3",
+    "InMemoryScheduler",
+    "InMemorySecretsManager",
+    "InMemorySns",
+    "InMemorySqs",
     "NoSuchKey",
     "collect",
     "to_dynamodb_records",

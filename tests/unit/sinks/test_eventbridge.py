@@ -7,6 +7,7 @@ import json
 import pytest
 
 from lambda_stream import Event, Fault, Key, Stream, UnitOfWork, resolve_options
+from lambda_stream.connectors._retry import BatchOutcome
 from lambda_stream.core.json import JsonObject
 from lambda_stream.sinks.eventbridge import (
     PUBLISH_REQUEST,
@@ -161,3 +162,24 @@ def test_the_event_can_come_from_another_key() -> None:
 def test_a_bus_is_required() -> None:
     with pytest.raises(ValueError, match="BUS_NAME"):
         publish_to_event_bridge(resolve_options({}), InMemoryEventBridge())
+
+
+class _Down:
+    """A bus whose every call fails."""
+
+    async def put_events(
+        self, entries: object, *, endpoint_id: str | None = None
+    ) -> BatchOutcome[JsonObject]:
+        raise ConnectionError("bus unreachable")
+
+
+def test_a_failed_call_faults_the_uows_it_carried_and_passes_the_others() -> None:
+    uows = _uows(2)
+    uows.insert(1, UnitOfWork(record=JsonObject({"bare": True})))
+    sink = publish_to_event_bridge(OPTIONS, _Down())
+    out = collect(Stream.of(uows).through(sink))
+    assert [type(item).__name__ for item in out] == ["Fault", "UnitOfWork"]
+    fault = out[0]
+    assert isinstance(fault, Fault)
+    assert len(fault.uows) == 2
+    assert fault.name == "ConnectionError"

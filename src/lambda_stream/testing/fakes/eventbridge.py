@@ -1,4 +1,4 @@
-"""In-memory fakes of the connector ports, for tests of pipelines and sources."""
+"""An in-memory EventBridge port."""
 
 from __future__ import annotations
 
@@ -7,44 +7,9 @@ from collections.abc import Callable, Sequence
 
 from lambda_stream.connectors._retry import BatchOutcome, send_with_retries
 from lambda_stream.connectors.eventbridge import results_of
-from lambda_stream.connectors.s3 import S3Object
 from lambda_stream.core.json import JsonObject
 
-__all__ = ["InMemoryEventBridge", "InMemoryS3", "NoSuchKey"]
-
-
-class NoSuchKey(KeyError):
-    """The fake S3 holds no such object (S3 answers ``NoSuchKey``)."""
-
-
-class InMemoryS3:
-    """An `S3Port` over a dict: objects are put by the test, read by the code under test.
-
-    >>> s3 = InMemoryS3()
-    >>> s3.put("bucket", "key", b'{"id": "1"}')
-    >>> s3.calls
-    []
-    """
-
-    def __init__(self) -> None:
-        self.objects: dict[tuple[str, str], S3Object] = {}
-        self.calls: list[tuple[str, dict[str, str]]] = []
-
-    def put(
-        self, bucket: str, key: str, body: bytes | str, content_type: str = "application/json"
-    ) -> None:
-        """Store an object (not recorded as a call)."""
-        data = body.encode("utf-8") if isinstance(body, str) else body
-        response = JsonObject({"ContentType": content_type})
-        self.objects[(bucket, key)] = S3Object(body=data, response=response)
-
-    async def get_object(self, *, Bucket: str, Key: str) -> S3Object:
-        """The stored object; `NoSuchKey` when there is none."""
-        self.calls.append(("get_object", {"Bucket": Bucket, "Key": Key}))
-        try:
-            return self.objects[(Bucket, Key)]
-        except KeyError:
-            raise NoSuchKey(f"s3://{Bucket}/{Key}") from None
+__all__ = ["InMemoryEventBridge"]
 
 
 class InMemoryEventBridge:
