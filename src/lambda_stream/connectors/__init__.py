@@ -12,6 +12,7 @@ from lambda_stream.connectors.eventbridge import EventBridgeConnector, EventBrid
 from lambda_stream.connectors.firehose import FirehoseConnector, FirehosePort
 from lambda_stream.connectors.kinesis import KinesisConnector, KinesisPort
 from lambda_stream.connectors.lambda_ import LambdaConnector, LambdaPort
+from lambda_stream.connectors.ports import Ports
 from lambda_stream.connectors.s3 import NoSuchKey, S3Connector, S3Object, S3Port
 from lambda_stream.connectors.scheduler import SchedulerConnector, SchedulerPort
 from lambda_stream.connectors.secretsmanager import SecretsManagerConnector, SecretsManagerPort
@@ -34,6 +35,7 @@ __all__ = [
     "LambdaConnector",
     "LambdaPort",
     "NoSuchKey",
+    "Ports",
     "S3Connector",
     "S3Object",
     "S3Port",

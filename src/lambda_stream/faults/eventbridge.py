@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
+from lambda_stream.connectors._retry import BatchOutcome
 from lambda_stream.connectors.eventbridge import MAX_ENTRIES, EventBridgePort
+from lambda_stream.connectors.ports import Ports
 from lambda_stream.core.event import Event
 from lambda_stream.core.json import JsonObject, dumps
 from lambda_stream.core.options import Options
@@ -77,11 +79,26 @@ class EventBridgeFaultPublisher:
         return batches
 
 
-def default_fault_publisher(options: Options) -> EventBridgeFaultPublisher | None:
-    """The EventBridge publisher when a bus is configured (``BUS_NAME``), else None."""
+def default_fault_publisher(
+    options: Options, ports: Ports | None = None
+) -> EventBridgeFaultPublisher | None:
+    """The EventBridge publisher when a bus is configured (``BUS_NAME``), else None.
+
+    It publishes through ``ports.eventbridge``, asked for on the first fault only: a function
+    that never faults never builds the client.
+    """
     if not options.bus_name:
         return None
-    from lambda_stream.connectors._aws import Connections
-    from lambda_stream.connectors.eventbridge import EventBridgeConnector
+    return EventBridgeFaultPublisher(options, _Deferred(ports or Ports(options)))
 
-    return EventBridgeFaultPublisher(options, EventBridgeConnector(Connections(options)))
+
+class _Deferred:
+    """An `EventBridgePort` that is ``ports.eventbridge``, looked up when first used."""
+
+    def __init__(self, ports: Ports) -> None:
+        self.ports = ports
+
+    async def put_events(
+        self, entries: Sequence[JsonObject], *, endpoint_id: str | None = None
+    ) -> BatchOutcome[JsonObject]:
+        return await self.ports.eventbridge.put_events(entries, endpoint_id=endpoint_id)

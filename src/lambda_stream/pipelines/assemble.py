@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 
+from lambda_stream.connectors.ports import Ports
 from lambda_stream.connectors.s3 import S3Port
 from lambda_stream.core.context import LambdaContext
 from lambda_stream.core.fault import Fault
@@ -35,10 +36,12 @@ class Pipelines:
         factories: Mapping[str, PipelineFactory],
         options: Options,
         publisher: FaultPublisher | None,
+        ports: Ports | None = None,
     ) -> None:
         self.factories = dict(factories)
         self.options = options
         self.publisher = publisher
+        self.ports = ports or Ports(options)
 
     @property
     def enabled(self) -> tuple[str, ...]:
@@ -66,7 +69,9 @@ class Pipelines:
         self, pipeline_id: str, uows: tuple[UnitOfWork, ...], cache: dict[str, object]
     ) -> Stream[UnitOfWork]:
         logger = pipeline_logger(pipeline_id, self.options.debug)
-        context = PipelineContext(id=pipeline_id, options=self.options, logger=logger, cache=cache)
+        context = PipelineContext(
+            id=pipeline_id, options=self.options, logger=logger, cache=cache, ports=self.ports
+        )
         pipeline = self.factories[pipeline_id](context)
         feed = _feed(uows, pipeline_id)
         debugging = logger.isEnabledFor(logging.DEBUG)
@@ -141,6 +146,7 @@ def initialize(
     options: Options | None = None,
     *,
     publisher: FaultPublisher | None = None,
+    ports: Ports | None = None,
 ) -> Pipelines:
     """The function's pipelines, keyed by id, with its options and fault publisher.
 
@@ -148,7 +154,10 @@ def initialize(
         pipelines: pipeline factories by pipeline id.
         options: resolved options; `resolve_options()` (the environment) when None.
         publisher: where fault events go; when None, the bus of ``BUS_NAME`` through
-            EventBridge, and without a bus a batch with a fault fails (a fault is never lost).
+            ``ports.eventbridge``, and without a bus a batch with a fault fails (a fault is
+            never lost).
+        ports: the connectors the pipelines use (`PipelineContext.ports`); each is built from
+            the options on first use when not given.
     """
     for pipeline_id, factory in pipelines.items():
         if not pipeline_id:
@@ -156,7 +165,10 @@ def initialize(
         if not callable(factory):
             raise TypeError(f"pipeline {pipeline_id!r} is not a pipeline factory: {factory!r}")
     resolved = options or resolve_options()
-    return Pipelines(pipelines, resolved, publisher or default_fault_publisher(resolved))
+    connectors = ports or Ports(resolved)
+    return Pipelines(
+        pipelines, resolved, publisher or default_fault_publisher(resolved, connectors), connectors
+    )
 
 
 def initialize_from(
@@ -164,6 +176,7 @@ def initialize_from(
     options: Options | None = None,
     *,
     publisher: FaultPublisher | None = None,
+    ports: Ports | None = None,
 ) -> Pipelines:
     """Pipelines built from typed rules: one per rule, keyed by the rule's id.
 
@@ -175,4 +188,4 @@ def initialize_from(
         if rule.id in factories:
             raise ValueError(f"two rules have the id {rule.id!r}; rule ids must be unique")
         factories[rule.id] = rule.pipeline
-    return initialize(factories, options, publisher=publisher)
+    return initialize(factories, options, publisher=publisher, ports=ports)

@@ -7,6 +7,7 @@ from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Protocol, TypeAlias
 
+from lambda_stream.connectors.ports import Ports
 from lambda_stream.core.options import Options
 from lambda_stream.core.uow import UnitOfWork
 from lambda_stream.stream import Stream
@@ -33,12 +34,14 @@ class PipelineContext:
         cache: a cache the queries of this invocation share (all its pipelines, nothing else):
             what one pipeline read, another need not read again; the next invocation starts
             empty, so no read outlives the batch it was made for.
+        ports: the function's connectors (``ports.dynamodb``, ``ports.eventbridge``, ...).
     """
 
     id: str
     options: Options
     logger: logging.Logger
-    cache: MutableMapping[str, object] = field(default_factory=dict)
+    cache: MutableMapping[str, object] = field(default_factory=dict, compare=False)
+    ports: Ports = field(default_factory=Ports, compare=False)
 
 
 PipelineFactory: TypeAlias = Callable[[PipelineContext], Pipeline]
