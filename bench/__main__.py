@@ -1,4 +1,7 @@
-"""``python -m bench``: the anchor benchmark of DESIGN section 7 (see bench/README.md)."""
+"""``python -m bench``: the anchor benchmark of DESIGN section 7 (see bench/README.md).
+
+``python -m bench publish [options]`` runs the publishing benchmark instead (`bench.publish`).
+"""
 
 from __future__ import annotations
 
@@ -97,7 +100,12 @@ def parse(argv: list[str]) -> tuple[Plan, argparse.Namespace]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    plan, args = parse(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["publish"]:
+        from bench.publish import main as publish
+
+        return publish(argv[1:])
+    plan, args = parse(argv)
     with tempfile.TemporaryDirectory(prefix="lambda-stream-bench-") as directory:
         event_path = write_event(plan, Path(directory))
         if args.profile:

@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 from lambda_stream.core.event import Event
 from lambda_stream.core.fault import Fault
-from lambda_stream.core.json import JsonObject, dumps
+from lambda_stream.core.json import JsonObject
 from lambda_stream.core.options import Options
-from lambda_stream.utils.compression import compress
+from lambda_stream.utils.compression import compressed_json
 from lambda_stream.utils.redact import trim_and_redact
 from lambda_stream.utils.tags import adorn_standard_tags
 
@@ -83,7 +83,7 @@ def _event(
 
 
 def _size(event: Event, options: Options) -> int:
-    packed = compress(
-        event.to_dict(), threshold=options.compression_threshold, ignore=FAULT_COMPRESSION_IGNORE
+    text = compressed_json(
+        event.wire(), threshold=options.compression_threshold, ignore=FAULT_COMPRESSION_IGNORE
     )
-    return len(dumps(packed).encode("utf-8"))
+    return len(text.encode("utf-8"))

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from lambda_stream.connectors._retry import BatchOutcome
 from lambda_stream.connectors.eventbridge import MAX_ENTRIES, EventBridgePort
 from lambda_stream.core.event import Event
-from lambda_stream.core.json import JsonObject, JsonValue, _adopt_object, dumps
+from lambda_stream.core.json import JsonObject, JsonValue, _adopt_object
 from lambda_stream.core.options import Options
 from lambda_stream.core.uow import Key, UnitOfWork
 from lambda_stream.sinks._batch import Sink, batched
-from lambda_stream.utils.compression import compress
+from lambda_stream.utils.compression import compressed_json
 from lambda_stream.utils.tags import adorn_standard_tags
 
 __all__ = [
@@ -40,8 +40,8 @@ def to_entry(
     compression_ignore: tuple[str, ...] = (),
 ) -> JsonObject:
     """The PutEvents entry of `event`: ``Detail`` is its JSON, large members compressed."""
-    detail = dumps(
-        compress(event.to_dict(), threshold=compression_threshold, ignore=compression_ignore)
+    detail = compressed_json(
+        event.wire(), threshold=compression_threshold, ignore=compression_ignore
     )
     return _adopt_object(
         {"EventBusName": bus_name, "Source": source, "DetailType": event.type, "Detail": detail}

@@ -12,11 +12,11 @@ from lambda_stream.connectors.firehose import (
     FirehosePort,
 )
 from lambda_stream.core.event import Event
-from lambda_stream.core.json import JsonObject, JsonValue, _adopt_object, dumps
+from lambda_stream.core.json import JsonObject, JsonValue, _adopt_object
 from lambda_stream.core.options import Options
 from lambda_stream.core.uow import Key, UnitOfWork
 from lambda_stream.sinks._batch import Sink, batched
-from lambda_stream.utils.compression import compress
+from lambda_stream.utils.compression import compressed_json
 
 __all__ = ["INPUT_PARAMS", "PUT_RESPONSE", "send_to_firehose", "to_firehose_record"]
 
@@ -37,7 +37,7 @@ def to_firehose_record(event: Event, *, compression_threshold: int | None) -> Js
     >>> to_firehose_record(Event(id="1", type="t"), compression_threshold=None)["Data"]
     b'{"id":"1","type":"t"}\n'
     """
-    text = dumps(compress(event.to_dict(), threshold=compression_threshold)) + "\n"
+    text = compressed_json(event.wire(), threshold=compression_threshold) + "\n"
     return _adopt_object({"Data": text.encode("utf-8")})
 
 

@@ -12,11 +12,11 @@ from lambda_stream.connectors.kinesis import (
     KinesisPort,
 )
 from lambda_stream.core.event import Event
-from lambda_stream.core.json import JsonObject, JsonValue, _adopt_object, dumps
+from lambda_stream.core.json import JsonObject, JsonValue, _adopt_object
 from lambda_stream.core.options import Options
 from lambda_stream.core.uow import Key, UnitOfWork
 from lambda_stream.sinks._batch import Sink, batched
-from lambda_stream.utils.compression import compress
+from lambda_stream.utils.compression import compressed_json
 from lambda_stream.utils.tags import adorn_standard_tags
 
 __all__ = ["INPUT_PARAMS", "PUBLISH_RESPONSE", "publish_to_kinesis", "to_record"]
@@ -41,7 +41,7 @@ def to_record(event: Event, *, compression_threshold: int | None) -> JsonObject:
     >>> to_record(Event(id="1", type="t"), compression_threshold=None)["PartitionKey"]
     '1'
     """
-    data = dumps(compress(event.to_dict(), threshold=compression_threshold)).encode("utf-8")
+    data = compressed_json(event.wire(), threshold=compression_threshold).encode("utf-8")
     return _adopt_object({"Data": data, "PartitionKey": event.partition_key or event.id})
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from lambda_stream.core.event import Event
-from lambda_stream.core.json import JsonValue, dumps
+from lambda_stream.core.json import JsonValue
 from lambda_stream.core.options import configured_region
-from lambda_stream.utils.compression import compress
+from lambda_stream.utils.compression import compressed_json
 
 __all__: list[str] = []
 
@@ -25,5 +25,5 @@ def region(given: str | None) -> str:
 
 def payload(event: Event | Mapping[str, JsonValue]) -> str:
     """The JSON text a JS producer would write for `event`."""
-    body = event.to_dict() if isinstance(event, Event) else event
-    return dumps(compress(body, threshold=BUILDER_COMPRESSION_THRESHOLD))
+    body = event.wire() if isinstance(event, Event) else event
+    return compressed_json(body, threshold=BUILDER_COMPRESSION_THRESHOLD)

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lambda_stream.core.event import Event, EventError
-from lambda_stream.core.json import JsonArray, JsonObject, JsonValue
+from lambda_stream.core.json import JsonArray, JsonObject, JsonValue, dumps
 
 json_values: st.SearchStrategy[JsonValue] = st.recursive(
     st.none()
@@ -57,6 +57,13 @@ THING: dict[str, JsonValue] = {
 @given(wire_events())
 def test_a_round_trip_loses_nothing(wire: dict[str, JsonValue]) -> None:
     assert Event.from_dict(wire).to_dict() == wire
+
+
+@given(wire_events())
+def test_the_wire_view_equals_to_dict_in_content_and_order(wire: dict[str, JsonValue]) -> None:
+    event = Event.from_dict(wire)
+    assert list(event.wire().items()) == list(event.to_dict().items())
+    assert event.to_json() == dumps(event.to_dict())
 
 
 def test_from_dict_reads_the_standard_members() -> None:

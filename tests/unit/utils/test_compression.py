@@ -4,11 +4,14 @@ import json
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lambda_stream.core.json import JsonObject, dumps
 from lambda_stream.utils.compression import (
     PREFIX,
     compress,
+    compressed_json,
     decompress,
     might_be_compressed,
     size_of,
@@ -234,3 +237,37 @@ def test_might_be_compressed_looks_for_a_string_starting_with_the_prefix(
     text: str, expected: bool
 ) -> None:
     assert might_be_compressed(text) is expected
+
+
+# Members built to sit on either side of the threshold: strings of any alphabet (the size
+# of a string is not its JSON length), numbers (8 against a JSON length of 1) and containers.
+_members = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text() | st.text(alphabet="aé🍮\n", max_size=40),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(
+    st.dictionaries(st.sampled_from(["id", "a", "b", "big"]), _members, max_size=4),
+    st.integers(min_value=0, max_value=120),
+    st.sets(st.sampled_from(["a", "big"])),
+)
+def test_compressed_json_is_dumps_of_compress(
+    value: dict[str, object], threshold: int, ignore: set[str]
+) -> None:
+    expected = dumps(compress(value, threshold=threshold, ignore=ignore))
+    assert compressed_json(value, threshold=threshold, ignore=ignore) == expected
+
+
+@pytest.mark.parametrize("threshold", [None, 0, 6, 7, 8, 9, 12, 15, 16, 10_240])
+@pytest.mark.parametrize("value", [{"n": 7}, {"s": "a"}, {"n": 7, "s": "é" * 3}])
+def test_compressed_json_agrees_at_the_edge_of_its_shortcut(
+    value: dict[str, object], threshold: int | None
+) -> None:
+    # {"n":7} is 7 bytes of JSON while n counts 8; {"s":"a"} is 9 bytes while s counts 16.
+    expected = dumps(compress(value, threshold=threshold))
+    assert compressed_json(value, threshold=threshold) == expected
