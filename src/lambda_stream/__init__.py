@@ -30,6 +30,7 @@ from lambda_stream.filters import (
     out_skip,
     out_source_is_self,
 )
+from lambda_stream.flavors import CdcRule, Compact, FlavorRule, MaterializeRule, UpdateRule
 from lambda_stream.pipelines import (
     Pipeline,
     PipelineContext,
@@ -58,11 +59,14 @@ from lambda_stream.sources import (
 from lambda_stream.stream import Stream
 
 __all__ = [
+    "CdcRule",
+    "Compact",
     "Event",
     "EventError",
     "Fault",
     "FaultPublishError",
     "FaultPublisher",
+    "FlavorRule",
     "FrozenJson",
     "InMemoryFaultPublisher",
     "Invocation",
@@ -73,6 +77,7 @@ __all__ = [
     "Key",
     "LambdaContext",
     "LambdaResponse",
+    "MaterializeRule",
     "Options",
     "OptionsError",
     "Pipeline",
@@ -84,6 +89,7 @@ __all__ = [
     "Rule",
     "Stream",
     "UnitOfWork",
+    "UpdateRule",
     "freeze",
     "from_alarm",
     "from_cognito",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import TypeAlias, cast
 
-from lambda_stream.core.json import FrozenJson, JsonArray
+from lambda_stream.core.json import FrozenJson, JsonArray, JsonObject
 from lambda_stream.core.uow import Key, UnitOfWork
 from lambda_stream.stream import Stream
 
-__all__ = ["SPLIT", "SPLIT_ON_ITEM_NUMBER", "SPLIT_ON_TOTAL", "split_object"]
+__all__ = ["SPLIT", "SPLIT_ON_ITEM_NUMBER", "SPLIT_ON_TOTAL", "SplitOn", "split_object"]
 
 SPLIT: Key[FrozenJson] = Key("split")
 """The element a split uow stands for (the default target)."""
@@ -17,9 +18,18 @@ SPLIT_ON_TOTAL: Key[int] = Key("splitOnTotal")
 SPLIT_ON_ITEM_NUMBER: Key[int] = Key("splitOnItemNumber")
 """Which of them this one is, from 1."""
 
+SplitOn: TypeAlias = (
+    Key[JsonArray]
+    | Key[tuple[JsonObject, ...]]
+    | Callable[[UnitOfWork], Iterable[UnitOfWork]]
+    | None
+)
+"""What `split_object` splits on: a list in the uow (a JSON array, or the items of a query,
+``queryResponse``), a function making the uows, or nothing."""
+
 
 def split_object(
-    split_on: Key[JsonArray] | Callable[[UnitOfWork], Iterable[UnitOfWork]] | None,
+    split_on: SplitOn,
     *,
     target: Key[FrozenJson] = SPLIT,
     omit: Sequence[str] = (),
@@ -28,13 +38,15 @@ def split_object(
 
     Each uow carries its element under `target`, ``splitOnTotal`` and ``splitOnItemNumber``,
     without the values whose names are in `omit` (JS ``splitOnOmitFields``, e.g. the list
-    itself); a uow without the list passes as it is. A function
-    `split_on` makes the uows itself; None passes every uow through.
+    itself); a uow without the list passes as it is. The list is a JSON array in the uow, or
+    the items a query found (``QUERY_RESPONSE``). A function `split_on` makes the uows
+    itself; None passes every uow through.
     """
 
     def split(uow: UnitOfWork) -> Iterable[UnitOfWork]:
         assert isinstance(split_on, Key)
-        values = uow.get(split_on)
+        # Either key holds a sequence of JSON values; the union defeats inference of get's T.
+        values: Sequence[FrozenJson] | None = uow.get(cast(Key[JsonArray], split_on))
         if values is None:
             return (uow,)
         base = uow

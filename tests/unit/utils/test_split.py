@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from lambda_stream import Key, Stream, UnitOfWork, freeze
-from lambda_stream.core.json import JsonArray
+from lambda_stream.core.json import JsonArray, JsonObject
+from lambda_stream.queries.dynamodb import QUERY_RESPONSE
 from lambda_stream.testing import collect
 from lambda_stream.utils.split import SPLIT, SPLIT_ON_ITEM_NUMBER, SPLIT_ON_TOTAL, split_object
 
@@ -47,3 +48,10 @@ def test_a_function_can_make_the_uows_itself() -> None:
 
     uow = UnitOfWork(record=None)
     assert collect(Stream.of([uow]).through(split_object(twice))) == [uow, uow]
+
+
+def test_the_items_of_a_query_can_be_split() -> None:
+    items = (JsonObject({"sk": "a"}), JsonObject({"sk": "b"}))
+    uow = UnitOfWork(record=None).set(QUERY_RESPONSE, items)
+    out = collect(Stream.of([uow]).through(split_object(QUERY_RESPONSE)))
+    assert [u[SPLIT] for u in out if isinstance(u, UnitOfWork)] == list(items)
