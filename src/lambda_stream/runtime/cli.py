@@ -1,4 +1,8 @@
-"""The ``lambda-stream`` command: run a handler on an event file and show what it did."""
+"""The ``lambda-stream`` command: ``run`` and ``poll``.
+
+``run`` runs a handler on an event file and shows what it did; ``poll`` feeds a handler from a
+stream or a queue (`runtime.poll`).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lambda_stream.runtime.handler import Invocation, observing
+from lambda_stream.runtime.poll import add_poll_command
 from lambda_stream.runtime.report import format_invocation, format_table
 
 __all__ = ["main"]
@@ -114,6 +119,7 @@ def parser() -> argparse.ArgumentParser:
         "--traceback", action="store_true", help="print the traceback when the handler raises"
     )
     run_command.set_defaults(action=run)
+    add_poll_command(commands, load=load_handler)
     return top
 
 

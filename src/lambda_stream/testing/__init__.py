@@ -9,6 +9,7 @@ from lambda_stream.testing.eventbridge import to_eventbridge_record
 from lambda_stream.testing.fakes import (
     InMemoryCloudWatch,
     InMemoryDynamoDB,
+    InMemoryDynamoDBStreams,
     InMemoryEventBridge,
     InMemoryFirehose,
     InMemoryKinesis,
@@ -30,6 +31,7 @@ from lambda_stream.testing.streams import collect
 __all__ = [
     "InMemoryCloudWatch",
     "InMemoryDynamoDB",
+    "InMemoryDynamoDBStreams",
     "InMemoryEventBridge",
     "InMemoryFirehose",
     "InMemoryKinesis",

@@ -2,6 +2,7 @@
 
 from lambda_stream.testing.fakes.cloudwatch import InMemoryCloudWatch
 from lambda_stream.testing.fakes.dynamodb import InMemoryDynamoDB
+from lambda_stream.testing.fakes.dynamodbstreams import InMemoryDynamoDBStreams
 from lambda_stream.testing.fakes.eventbridge import InMemoryEventBridge
 from lambda_stream.testing.fakes.firehose import InMemoryFirehose
 from lambda_stream.testing.fakes.kinesis import InMemoryKinesis
@@ -15,6 +16,7 @@ from lambda_stream.testing.fakes.sqs import InMemorySqs
 __all__ = [
     "InMemoryCloudWatch",
     "InMemoryDynamoDB",
+    "InMemoryDynamoDBStreams",
     "InMemoryEventBridge",
     "InMemoryFirehose",
     "InMemoryKinesis",

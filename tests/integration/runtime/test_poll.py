@@ -1,0 +1,104 @@
+"""``lambda-stream poll`` end to end: a handler module fed from moto through the local mapping."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+
+from lambda_stream.runtime.cli import main
+from lambda_stream.testing.moto import LocalAws
+
+# A function with one pipeline: thing-created events pass, anything else is dropped; an event
+# without an id cannot be decoded and becomes a fault.
+LISTENER = """
+from lambda_stream import (
+    InMemoryFaultPublisher, from_kinesis, initialize, on_event_type, resolve_options,
+)
+
+def created(context):
+    return lambda s: s.filter(on_event_type("thing-created"))
+
+PIPELINES = initialize(
+    {"created": created},
+    resolve_options({}, partial_batch_response=True),
+    publisher=InMemoryFaultPublisher(),
+)
+
+def handler(event, context):
+    return PIPELINES.handle(from_kinesis(event), context)
+
+def broken(event, context):
+    raise OSError("down")
+"""
+
+
+def _stream(aws: LocalAws, *events: dict[str, object]) -> str:
+    kinesis = aws.client("kinesis")
+    kinesis.create_stream(StreamName="things", ShardCount=1)
+    for event in events:
+        kinesis.put_record(StreamName="things", Data=json.dumps(event).encode(), PartitionKey="k")
+    return f"arn:aws:kinesis:us-east-1:{aws.account}:stream/things"
+
+
+@pytest.fixture
+def listener(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    (tmp_path / "poll_listener_e2e.py").write_text(LISTENER)
+    monkeypatch.chdir(tmp_path)
+    return "poll_listener_e2e"
+
+
+def _poll(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(["poll", *args, "--wait-time", "0"])
+    return code, capsys.readouterr().out
+
+
+def test_poll_drains_a_stream_and_summarizes_what_the_pipelines_did(
+    aws: LocalAws, listener: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arn = _stream(
+        aws,
+        {"id": "e1", "type": "thing-created", "timestamp": 1},
+        {"id": "e2", "type": "other", "timestamp": 2},
+        {"id": "e3", "type": "thing-created", "timestamp": 3},
+    )
+    code, out = _poll(
+        capsys,
+        f"{listener}:handler",
+        "--source",
+        arn,
+        "--endpoint-url",
+        aws.endpoint_url,
+        "--drain",
+    )
+    assert code == 0
+    assert f"polled {arn}" in out
+    table = out[out.index("invocations") :].splitlines()
+    assert table[2].split() == ["1", "3", "0", "0", "0"]
+    assert ["created", "2", "0"] in [line.split() for line in out.splitlines()]
+
+
+def test_poll_reports_the_batches_it_gave_up_on_and_fails(
+    aws: LocalAws, listener: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arn = _stream(aws, {"id": "e1", "type": "thing-created", "timestamp": 1})
+    args = ("--source", arn, "--endpoint-url", aws.endpoint_url, "--drain", "--max-retries", "1")
+    code, out = _poll(capsys, f"{listener}:broken", *args)
+    assert code == 1
+    assert out.count("the handler raised: OSError: down") == 2
+    assert "gave up on 1 record(s) of shardId-000000000000 (1 to 1) after 2 attempt(s)" in out
+
+
+def test_poll_runs_for_a_duration_against_a_queue(
+    aws: LocalAws, listener: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sqs = aws.client("sqs")
+    url = sqs.create_queue(QueueName="q")["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody=base64.b64encode(b"{}").decode())
+    args = ("--source", url, "--endpoint-url", aws.endpoint_url, "--duration", "0.5")
+    code, out = _poll(capsys, f"{listener}:broken", *args)
+    assert code == 0
+    assert "messages deleted" in out
+    assert "the handler raised: OSError: down" in out
