@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The project's commands; each one creates or refreshes the virtual environment it needs.
 
-    python3 dev.py run      the main job: the example Kinesis listener on its sample event
-    python3 dev.py check    every check: ruff, mypy --strict, the tests
+    python3 dev.py run      the main job: the thing service end to end (lambda-stream demo)
+    python3 dev.py check    every check: ruff, mypy --strict, cfn-lint, the tests
     python3 dev.py bench    the benchmarks (bench/README.md)
 
 Only a Python >= 3.11 with the standard library is needed; everything else is installed into
@@ -57,14 +57,15 @@ def main(argv: list[str]) -> int:
     """Run the command named by `argv`; its exit code."""
     command = argv[0] if argv else "run"
     if command == "run":
-        ensure_venv("")
-        return run("python", "-m", "examples.kinesis_listener")
+        ensure_venv("demo")
+        return run("lambda-stream", "demo", *argv[1:])
     if command == "check":
         ensure_venv("dev")
         for step in (
             ("ruff", "check", "."),
             ("ruff", "format", "--check", "."),
             ("mypy",),
+            ("cfn-lint", "examples/*/template.yaml"),  # cfn-lint expands the pattern itself
             ("pytest", "-q"),
         ):
             code = run(*step)

@@ -76,6 +76,8 @@ class Ports:
             )
             if port is not None
         }
+        self._built: list[str] = []  # names of the ports built here, which close() closes
+        self._owns_connections = connections is None
         self._lock = threading.Lock()
 
     @property
@@ -96,7 +98,26 @@ class Ports:
                 built = build(self.connections)
                 with self._lock:
                     port = self._given.setdefault(name, built)
+                    if port is built:
+                        self._built.append(name)
         return port  # type: ignore[return-value]  # stored under its own name by this class
+
+    def close(self) -> None:
+        """Close the clients of the connectors built here, and the thread pool if built here.
+
+        A function keeps its ports for its lifetime; this is for code that builds functions
+        and ends them (a local run, a test). Ports given to the constructor are left to their
+        owner; a port asked for afterwards is built again.
+        """
+        with self._lock:
+            built = [self._given.pop(name) for name in self._built]
+            self._built.clear()
+        for connector in built:
+            close = getattr(getattr(connector, "client", None), "close", None)
+            if callable(close):
+                close()
+        if self._owns_connections and self._connections is not None:
+            self._connections.close()
 
     @property
     def dynamodb(self) -> DynamoDBPort:

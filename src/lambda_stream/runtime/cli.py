@@ -1,7 +1,7 @@
-"""The ``lambda-stream`` command: ``run`` and ``poll``.
+"""The ``lambda-stream`` command: ``run``, ``poll`` and ``demo``.
 
 ``run`` runs a handler on an event file and shows what it did; ``poll`` feeds a handler from a
-stream or a queue (`runtime.poll`).
+stream or a queue (`runtime.poll`); ``demo`` runs the thing service end to end (`runtime.demo`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lambda_stream.runtime.demo import add_demo_command
 from lambda_stream.runtime.handler import Invocation, observing
 from lambda_stream.runtime.poll import add_poll_command
 from lambda_stream.runtime.report import format_invocation, format_table
@@ -120,12 +121,18 @@ def parser() -> argparse.ArgumentParser:
     )
     run_command.set_defaults(action=run)
     add_poll_command(commands, load=load_handler)
+    add_demo_command(commands)
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The entry point of ``lambda-stream``."""
-    args = parser().parse_args(argv)
+    top = parser()
+    args, rest = top.parse_known_args(argv)
+    if getattr(args, "forwards", False):
+        args.demo_args = rest  # the demo parses its own options (--help included)
+    elif rest:
+        top.error(f"unrecognized arguments: {' '.join(rest)}")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("lambda_stream.faults").setLevel(logging.ERROR)  # the report lists them
     action: Callable[[argparse.Namespace], int] = args.action
