@@ -24,8 +24,7 @@ def format_invocation(invocation: Invocation, *, full: bool = False) -> str:
             continue
         err = body.get("err")
         uow = body.get("uow")
-        record = uow.get("record") if isinstance(uow, dict) else None
-        where = record.get("eventID") if isinstance(record, dict) else None
+        where = _record_id(uow.get("record") if isinstance(uow, dict) else None)
         name = err.get("name") if isinstance(err, dict) else "?"
         message = err.get("message") if isinstance(err, dict) else "?"
         origin = event.tags.get_str("pipeline")
@@ -38,6 +37,25 @@ def format_invocation(invocation: Invocation, *, full: bool = False) -> str:
         lines.append(f"records to retry: {', '.join(invocation.retry)}")
     lines.append("response: " + json.dumps(invocation.response))
     return "\n".join(lines)
+
+
+def _record_id(record: object) -> object:
+    """How the record is known to its source.
+
+    Kinesis and DynamoDB ``eventID``, SQS ``messageId``, Firehose ``recordId``, an SNS message
+    id, an S3 key, an EventBridge ``id``.
+    """
+    if not isinstance(record, dict):
+        return None
+    for name in ("eventID", "messageId", "recordId"):
+        if name in record:
+            return record[name]
+    sns, s3 = record.get("Sns"), record.get("s3")
+    if isinstance(sns, dict):
+        return sns.get("MessageId")
+    if isinstance(s3, dict) and isinstance(s3.get("object"), dict):
+        return s3["object"].get("key")
+    return record.get("id")
 
 
 def _uow_line(uow: UnitOfWork, full: bool) -> str:

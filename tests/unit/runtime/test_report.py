@@ -3,21 +3,36 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+
+import pytest
 
 from lambda_stream import (
     InMemoryFaultPublisher,
     Invocation,
+    JsonValue,
     Key,
     Pipeline,
     PipelineContext,
     RetryableError,
+    Stream,
     UnitOfWork,
+    from_eventbridge,
+    from_firehose,
     from_kinesis,
+    from_sns,
+    from_sqs_event,
     initialize,
     resolve_options,
 )
 from lambda_stream.runtime.report import format_invocation
-from lambda_stream.testing import to_kinesis_records
+from lambda_stream.testing import (
+    to_eventbridge_record,
+    to_firehose_records,
+    to_kinesis_records,
+    to_sns_records,
+    to_sqs_event_records,
+)
 
 SAVED = Key[bool]("saved")
 
@@ -109,3 +124,35 @@ def test_a_uow_without_an_event_is_marked() -> None:
         "pipeline p: 1 uow(s)",
         "  (no event)",
     ]
+
+
+def _failing(context: PipelineContext) -> Pipeline:
+    def fail(uow: UnitOfWork) -> UnitOfWork:
+        raise ValueError("poison")
+
+    return lambda s: s.map(fail)
+
+
+EVENT: dict[str, JsonValue] = {"id": "e1", "type": "thing-created", "timestamp": 1}
+ZERO_ID = "00000000-0000-0000-0000-000000000000"  # the builders' message id
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (lambda: from_sqs_event(to_sqs_event_records([EVENT])), f"record={ZERO_ID}"),
+        (lambda: from_firehose(to_firehose_records([EVENT])), "record=0"),
+        (lambda: from_sns(to_sns_records([{"msg": json.dumps(EVENT)}])), f"record={ZERO_ID}"),
+        (lambda: from_eventbridge(to_eventbridge_record(EVENT)), "record=0"),
+    ],
+    ids=["sqs messageId", "firehose recordId", "sns MessageId", "eventbridge id"],
+)
+def test_a_fault_line_names_the_record_as_its_source_does(
+    source: Callable[[], Stream[UnitOfWork]], expected: str
+) -> None:
+    pipelines = initialize(
+        {"fail": _failing}, resolve_options({}), publisher=InMemoryFaultPublisher()
+    )
+    invocation = pipelines.invoke(source())
+    [line] = [line for line in format_invocation(invocation).splitlines() if "poison" in line]
+    assert f" {expected} " in line
