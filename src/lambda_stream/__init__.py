@@ -30,7 +30,7 @@ from lambda_stream.filters import (
     out_skip,
     out_source_is_self,
 )
-from lambda_stream.flavors import CdcRule, Compact, FlavorRule, MaterializeRule, UpdateRule
+from lambda_stream.flavors import CdcRule, Compact, FlavorRule, MaterializeRule, Rate, UpdateRule
 from lambda_stream.pipelines import (
     Pipeline,
     PipelineContext,
@@ -84,6 +84,7 @@ __all__ = [
     "PipelineContext",
     "PipelineFactory",
     "Pipelines",
+    "Rate",
     "RetryableError",
     "RetryableFailure",
     "Rule",

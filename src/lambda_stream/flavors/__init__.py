@@ -7,7 +7,14 @@ of rules goes straight to `initialize_from`.
 from lambda_stream.flavors.cdc import CdcRule, EventFields, Publish, cdc
 from lambda_stream.flavors.collected import META, is_collected_event, normalize
 from lambda_stream.flavors.materialize import MaterializeRule, materialize
-from lambda_stream.flavors.rule import Compact, ContentFilter, FlavorRule, Mapper, Request
+from lambda_stream.flavors.rule import (
+    Compact,
+    ContentFilter,
+    FlavorRule,
+    Mapper,
+    Rate,
+    Request,
+)
 from lambda_stream.flavors.update import UpdateRule, update
 
 __all__ = [
@@ -20,6 +27,7 @@ __all__ = [
     "Mapper",
     "MaterializeRule",
     "Publish",
+    "Rate",
     "Request",
     "UpdateRule",
     "cdc",

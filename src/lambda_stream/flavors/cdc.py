@@ -45,6 +45,7 @@ from lambda_stream.flavors.rule import (
     adorn,
     compacted,
     event_only,
+    limited,
     resolved,
     selected,
 )
@@ -111,30 +112,39 @@ def cdc(rule: CdcRule, context: PipelineContext) -> Pipeline:
     query = adorn(rule, parallel, (QUERY_REQUEST, related))
     get = adorn(rule, parallel, (BATCH_GET_REQUEST, rule.to_get_request))
     publish = (rule.publish or _to_bus(rule))(context, rule.event_field)
+    rate = limited(rule.rate)
 
     def pipeline(stream: Stream[UnitOfWork]) -> Stream[UnitOfWork]:
         changes = (
             stream.filter(_not_latched).through(selected(rule)).through(compacted(rule.compact))
         )
         if related is not None:
-            changes = changes.through(query).through(
-                query_all_dynamodb(
-                    options,
-                    context.ports.dynamodb,
-                    cache=context.cache,
-                    table_name=rule.table_name,
-                    parallel=rule.parallel,
+            changes = (
+                changes.through(query)
+                .through(rate)
+                .through(
+                    query_all_dynamodb(
+                        options,
+                        context.ports.dynamodb,
+                        cache=context.cache,
+                        table_name=rule.table_name,
+                        parallel=rule.parallel,
+                    )
                 )
             )
         if rule.to_get_request is not None:
-            changes = changes.through(get).through(
-                batch_get_dynamodb(
-                    options, context.ports.dynamodb, cache=context.cache, parallel=rule.parallel
+            changes = (
+                changes.through(get)
+                .through(rate)
+                .through(
+                    batch_get_dynamodb(
+                        options, context.ports.dynamodb, cache=context.cache, parallel=rule.parallel
+                    )
                 )
             )
         if rule.to_event is not None:
             changes = changes.map_async(_to_event(rule), parallel=parallel)
-        return changes.through(publish)
+        return changes.through(rate).through(publish)
 
     return pipeline
 

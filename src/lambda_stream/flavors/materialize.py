@@ -31,7 +31,15 @@ from dataclasses import dataclass
 from lambda_stream.core.json import FrozenJson
 from lambda_stream.core.uow import Key, UnitOfWork
 from lambda_stream.filters.source import out_source_is_self
-from lambda_stream.flavors.rule import FlavorRule, Mapper, Request, adorn, compacted, selected
+from lambda_stream.flavors.rule import (
+    FlavorRule,
+    Mapper,
+    Request,
+    adorn,
+    compacted,
+    limited,
+    selected,
+)
 from lambda_stream.pipelines.context import Pipeline, PipelineContext
 from lambda_stream.sinks.dynamodb import FALLBACK_UPDATE_REQUEST, UPDATE_REQUEST, update_dynamodb
 from lambda_stream.stream import Stream
@@ -87,6 +95,7 @@ def materialize(rule: MaterializeRule, context: PipelineContext) -> Pipeline:
         parallel=rule.parallel,
     )
     split = split_object(rule.split_on, target=rule.split_target, omit=rule.split_omit)
+    rate = limited(rule.rate)
 
     def pipeline(stream: Stream[UnitOfWork]) -> Stream[UnitOfWork]:
         return (
@@ -95,6 +104,7 @@ def materialize(rule: MaterializeRule, context: PipelineContext) -> Pipeline:
             .through(compacted(rule.compact))
             .through(split)
             .through(build_requests)
+            .through(rate)
             .through(write)
         )
 

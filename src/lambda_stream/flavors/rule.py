@@ -28,10 +28,12 @@ __all__ = [
     "ContentFilter",
     "FlavorRule",
     "Mapper",
+    "Rate",
     "Request",
     "adorn",
     "compacted",
     "event_only",
+    "limited",
     "resolved",
     "selected",
 ]
@@ -61,6 +63,28 @@ class Compact:
     order: Callable[[UnitOfWork], object] = by_timestamp
 
 
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """How fast uows may enter each of a rule's IO steps (its queries and its sink).
+
+    At most `count` uows in any window of `per_seconds` seconds, to spare a downstream API with
+    a low quota; faults are not counted. The JS library's ``rate: {num, ms}`` is
+    ``Rate(num, ms / 1000)``.
+
+    Raises:
+        ValueError: `count` or `per_seconds` is not positive.
+    """
+
+    count: int
+    per_seconds: float
+
+    def __post_init__(self) -> None:
+        if self.count < 1:
+            raise ValueError(f"a Rate's count must be positive, got {self.count!r}")
+        if not self.per_seconds > 0:
+            raise ValueError(f"a Rate's per_seconds must be positive, got {self.per_seconds!r}")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FlavorRule(ABC):
     """The fields every flavor's rule has.
@@ -73,6 +97,7 @@ class FlavorRule(ABC):
         parallel: mappers and IO steps in flight; ``PARALLEL`` (4) when None, and each IO
             step's own setting (``UPDATE_PARALLEL``, ...).
         compact: False, True (by partition key, the latest by timestamp) or a `Compact`.
+        rate: how fast uows may enter each of the rule's IO steps; unlimited when None.
 
     Raises:
         TypeError: `event_type` is none of the accepted kinds.
@@ -84,6 +109,7 @@ class FlavorRule(ABC):
     filters: Sequence[ContentFilter] = ()
     parallel: int | None = None
     compact: bool | Compact = False
+    rate: Rate | None = None
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -126,6 +152,14 @@ def compacted(setting: bool | Compact) -> Pipeline:
         return _unchanged
     chosen = Compact() if setting is True else setting
     return compact(chosen.key, chosen.order)
+
+
+def limited(rate: Rate | None) -> Pipeline:
+    """The step holding uows back to a rule's `FlavorRule.rate` (none when it is None)."""
+    if rate is None:
+        return _unchanged
+    count, per_seconds = rate.count, rate.per_seconds
+    return lambda stream: stream.rate_limit(count, per_seconds)
 
 
 def adorn(

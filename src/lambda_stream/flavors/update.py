@@ -29,6 +29,7 @@ from lambda_stream.flavors.rule import (
     adorn,
     compacted,
     event_only,
+    limited,
     selected,
 )
 from lambda_stream.pipelines.context import Pipeline, PipelineContext
@@ -104,26 +105,35 @@ def update(rule: UpdateRule, context: PipelineContext) -> Pipeline:
         throw_condition_failure=rule.throw_condition_failure,
         parallel=rule.parallel,
     )
+    rate = limited(rule.rate)
 
     def pipeline(stream: Stream[UnitOfWork]) -> Stream[UnitOfWork]:
         changes = stream if rule.skip_latched else stream.filter(_not_latched)
         changes = changes.map(_normalized).through(selected(rule)).through(compacted(rule.compact))
         if rule.to_query_request is not None:
-            changes = changes.through(query).through(
-                query_all_dynamodb(
-                    options,
-                    port,
-                    cache=context.cache,
-                    table_name=rule.table_name,
-                    parallel=rule.parallel,
+            changes = (
+                changes.through(query)
+                .through(rate)
+                .through(
+                    query_all_dynamodb(
+                        options,
+                        port,
+                        cache=context.cache,
+                        table_name=rule.table_name,
+                        parallel=rule.parallel,
+                    )
                 )
             )
         changes = changes.through(split)
         if rule.to_get_request is not None:
-            changes = changes.through(get).through(
-                batch_get_dynamodb(options, port, cache=context.cache, parallel=rule.parallel)
+            changes = (
+                changes.through(get)
+                .through(rate)
+                .through(
+                    batch_get_dynamodb(options, port, cache=context.cache, parallel=rule.parallel)
+                )
             )
-        return changes.through(build_requests).through(write)
+        return changes.through(build_requests).through(rate).through(write)
 
     return pipeline
 

@@ -17,13 +17,16 @@ from lambda_stream import (
     Pipeline,
     PipelineContext,
     UnitOfWork,
+    from_dynamodb,
+    initialize_from,
     resolve_options,
 )
 from lambda_stream.connectors.ports import Ports
-from lambda_stream.flavors import CdcRule
+from lambda_stream.flavors import CdcRule, Rate
 from lambda_stream.queries.dynamodb import BATCH_GET_RESPONSE, QUERY_RESPONSE, to_get_request
 from lambda_stream.testing import InMemoryDynamoDB, InMemoryEventBridge
 from tests.unit.flavors.running import Ran, changes
+from tests.unit.stream.clock import Clock, at_most
 
 EMIT = Key[Event]("emit")
 PUBLISHED = Key[str]("published")
@@ -217,3 +220,37 @@ def test_without_a_bus_the_pipeline_cannot_be_built() -> None:
     )
     with pytest.raises(ValueError, match="needs a bus"):
         RULE.pipeline(context)
+
+
+@pytest.mark.parametrize("rate", [None, Rate(2, 1.0)])
+def test_rate_spaces_the_publishing_out(monkeypatch: pytest.MonkeyPatch, rate: Rate | None) -> None:
+    clock = Clock(monkeypatch)
+    published: list[float] = []
+
+    def timed(entry: JsonObject, attempt: int) -> None:
+        published.append(clock.now)
+
+    bus = InMemoryEventBridge(refuse=timed)
+    options = resolve_options({"BUS_NAME": "bus", "PUBLISH_BATCH_SIZE": "1"})
+    ports = Ports(options, eventbridge=bus)
+    initialize_from([replace(RULE, rate=rate)], options, ports=ports).handle(
+        from_dynamodb(changes(*(_change(n) for n in range(5))))
+    )
+    if rate is None:
+        assert published == [0.0] * 5
+    else:
+        assert len(published) == 5, published
+        assert at_most(2, 1.0, published), published
+
+
+def test_rate_spaces_the_related_queries_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = Clock(monkeypatch)
+    queried: list[float] = []
+
+    def timed(operation: str, request: JsonObject) -> None:
+        queried.append(clock.now)
+
+    rule = replace(RULE, rate=Rate(2, 1.0), query_related=True)
+    db = InMemoryDynamoDB(fail=timed)
+    Ran([rule], changes(*(_change(n) for n in range(5))), dynamodb=db, table_stream=True)
+    assert queried == [0, 0, 1, 1, 2]

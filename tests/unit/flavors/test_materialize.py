@@ -6,12 +6,15 @@ import asyncio
 from collections.abc import Iterable
 from dataclasses import replace
 
+import pytest
+
 from lambda_stream import Event, JsonArray, JsonObject, JsonValue, Key, UnitOfWork
-from lambda_stream.flavors import Compact, MaterializeRule
+from lambda_stream.flavors import Compact, MaterializeRule, Rate
 from lambda_stream.sinks.dynamodb import UPDATE_RESPONSE
 from lambda_stream.testing import InMemoryDynamoDB
 from lambda_stream.utils import timestamp_condition, update_expression
 from tests.unit.flavors.running import Ran, events
+from tests.unit.stream.clock import Clock
 
 LINE = Key[JsonObject]("line")
 
@@ -174,3 +177,18 @@ def test_a_failed_condition_is_ignored_unless_the_rule_throws() -> None:
     assert [uow[UPDATE_RESPONSE] for uow in ignored.uows] == [JsonObject()]
     assert ignored.faulted() == []
     assert (thrown.uows, thrown.faulted()) == ((), ["e1"])
+
+
+@pytest.mark.parametrize(("rate", "times"), [(None, [0.0] * 5), (Rate(2, 1.0), [0, 0, 1, 1, 2])])
+def test_rate_spaces_the_updates_out(
+    monkeypatch: pytest.MonkeyPatch, rate: Rate | None, times: list[float]
+) -> None:
+    clock = Clock(monkeypatch)
+    called: list[float] = []
+
+    def timed(operation: str, request: JsonObject) -> None:
+        called.append(clock.now)
+
+    rule = replace(RULE, rate=rate)
+    Ran([rule], events(*(_thing(n) for n in range(5))), dynamodb=InMemoryDynamoDB(fail=timed))
+    assert called == times

@@ -12,6 +12,7 @@ from lambda_stream import Event, Fault, JsonObject, Key, Stream, UnitOfWork, res
 from lambda_stream.flavors.cdc import CdcRule
 from lambda_stream.flavors.rule import (
     Compact,
+    Rate,
     adorn,
     compacted,
     event_only,
@@ -198,3 +199,14 @@ def test_a_mapper_returning_no_object_is_a_fault_naming_the_request() -> None:
         "TypeError",
         "the mapper of request returned a str, not a dict",
     )
+
+
+@pytest.mark.parametrize(("count", "per_seconds"), [(0, 1.0), (1, 0.0), (2, -1.0)])
+def test_a_rate_must_be_positive(count: int, per_seconds: float) -> None:
+    with pytest.raises(ValueError, match="positive"):
+        Rate(count, per_seconds)
+
+
+def test_a_rule_is_unlimited_unless_given_a_rate() -> None:
+    assert CdcRule(id="c", event_type="x").rate is None
+    assert CdcRule(id="c", event_type="x", rate=Rate(5, 1.0)).rate == Rate(5, 1.0)

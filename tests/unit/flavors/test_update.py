@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
+import pytest
+
 from lambda_stream import Event, JsonArray, JsonObject, JsonValue, UnitOfWork
-from lambda_stream.flavors import META, UpdateRule
+from lambda_stream.flavors import META, Rate, UpdateRule
 from lambda_stream.queries.dynamodb import BATCH_GET_RESPONSE, QUERY_RESPONSE, to_get_request
 from lambda_stream.testing import InMemoryDynamoDB
 from lambda_stream.utils import update_expression
 from lambda_stream.utils.split import SPLIT
 from tests.unit.flavors.running import Ran, changes, events
+from tests.unit.stream.clock import Clock, at_most
 
 
 def _event(uow: UnitOfWork) -> Event:
@@ -182,3 +185,39 @@ def test_the_fallback_update_runs_when_the_condition_fails() -> None:
     rule = replace(RULE, to_update_request=conditional, to_fallback_update_request=fallback)
     ran = Ran([rule], changes(_order(1)), dynamodb=db, table_stream=True)
     assert [item.get("again") for item in ran.dynamodb.items("entities")] == [True]
+
+
+def test_rate_spaces_the_queries_and_the_updates_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each IO step has its own limiter: the split makes two updates per query."""
+    clock = Clock(monkeypatch)
+    calls: list[tuple[str, float]] = []
+
+    def timed(operation: str, request: JsonObject) -> None:
+        calls.append((operation, clock.now))
+
+    def per_line(uow: UnitOfWork, rule: UpdateRule) -> dict[str, JsonValue]:
+        line = uow[SPLIT]
+        assert isinstance(line, JsonObject)
+        return {
+            "Key": {"pk": f"{_new(uow).get_str('pk')}-lines", "sk": line["sk"]},
+            **update_expression({"n": 1}),
+        }
+
+    db = InMemoryDynamoDB(fail=timed)
+    for order in ("o1", "o2", "o3"):
+        db.seed("entities", {"pk": order, "sk": "line|1"}, {"pk": order, "sk": "line|2"})
+    rule = replace(
+        RULE,
+        rate=Rate(2, 1.0),
+        to_query_request=_lines_query,
+        split_on=QUERY_RESPONSE,
+        to_update_request=per_line,
+    )
+    Ran([rule], changes(_order(1), _order(2), _order(3)), dynamodb=db, table_stream=True)
+    queries = [at for operation, at in calls if operation == "query_page"]
+    updates = [at for operation, at in calls if operation == "update"]
+    assert len(queries) == 3, queries
+    assert at_most(2, 1.0, queries), queries
+    # without their own limiter, the six updates would follow the queries at four a second
+    assert len(updates) == 6, updates
+    assert at_most(2, 1.0, updates), updates

@@ -10,7 +10,8 @@ import pytest
 from returns.result import Failure, Result, Success
 
 from lambda_stream.core.fault import Fault
-from lambda_stream.stream import Stream, _flow
+from lambda_stream.stream import Stream
+from tests.unit.stream.clock import Clock
 
 T = TypeVar("T")
 UPSTREAM = Fault.of(ValueError("upstream"), "earlier element")
@@ -235,29 +236,6 @@ def test_an_error_of_an_async_source_propagates() -> None:
 
 
 # -- rate_limit ----------------------------------------------------------------------------
-
-
-class Clock:
-    """A fake clock for rate_limit: `sleep` advances it, and logs next to the elements."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.now = 0.0
-        self.log: list[object] = []
-        self.real_sleep = asyncio.sleep
-        monkeypatch.setattr(_flow, "time", self)
-        monkeypatch.setattr(asyncio, "sleep", self.sleep)
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, delay: float) -> None:
-        self.log.append(f"sleep {delay}")
-        self.now += delay
-        await self.real_sleep(0)
-
-    async def read(self, stream: Stream[T]) -> None:
-        async for item in stream:
-            self.log.append(item)
 
 
 def test_rate_limit_waits_out_the_window_once_count_elements_went_out(
