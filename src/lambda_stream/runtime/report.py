@@ -11,7 +11,11 @@ __all__ = ["format_invocation", "format_table"]
 
 
 def format_invocation(invocation: Invocation, *, full: bool = False) -> str:
-    """Text for a terminal; `full` prints whole uows and fault events instead of summaries."""
+    """Text for a terminal; `full` prints whole uows and fault events instead of summaries.
+
+    A summary line gives a uow's event type and id and what the pipeline added to it, each
+    value longer than a short line (a request, a response) cut down to its size.
+    """
     lines: list[str] = []
     for pipeline, uows in sorted(invocation.by_pipeline().items()):
         lines.append(f"pipeline {pipeline}: {len(uows)} uow(s)")
@@ -64,7 +68,25 @@ def _uow_line(uow: UnitOfWork, full: bool) -> str:
     event = uow.event
     added = {name: value for name, value in uow.to_dict().items() if name not in _BASE}
     head = f"{event.type} {event.id}" if event is not None else "(no event)"
-    return f"{head} {json.dumps(added, default=str)}" if added else head
+    if not added:
+        return head
+    values = ", ".join(f"{json.dumps(name)}: {_brief(value)}" for name, value in added.items())
+    return f"{head} {{{values}}}"
+
+
+_WIDE = 120
+"""Values whose JSON is longer than this are summarised by their size."""
+
+
+def _brief(value: object) -> str:
+    text = json.dumps(value, default=str)
+    if len(text) <= _WIDE:
+        return text
+    if isinstance(value, dict):
+        return f"{{...{len(value)} keys}}"
+    if isinstance(value, list):
+        return f"[...{len(value)} items]"
+    return text[: _WIDE - 4] + '..."'
 
 
 _BASE = frozenset({"pipeline", "record", "event", "batch"})

@@ -8,6 +8,8 @@ from collections.abc import Callable
 import pytest
 
 from lambda_stream import (
+    Event,
+    FrozenJson,
     InMemoryFaultPublisher,
     Invocation,
     JsonValue,
@@ -17,6 +19,7 @@ from lambda_stream import (
     RetryableError,
     Stream,
     UnitOfWork,
+    freeze,
     from_eventbridge,
     from_firehose,
     from_kinesis,
@@ -77,6 +80,30 @@ def test_each_pipeline_gets_a_heading_with_its_count() -> None:
 
 def test_a_uow_is_summarised_by_its_event_and_added_values() -> None:
     assert '  thing-created e0 {"saved": true}' in _lines()
+
+
+def test_long_values_are_summarised_by_their_size() -> None:
+    request: dict[str, JsonValue] = {
+        "Key": {"pk": "t1", "sk": "thing"},
+        "UpdateExpression": "SET #name = :name, " * 8,
+    }
+    added: dict[str, JsonValue] = {
+        "short": [1, 2],
+        "request": request,
+        "items": [request] * 3,
+        "text": "x" * 200,
+    }
+    uow = UnitOfWork(record=None, pipeline="p", event=Event(id="e1", type="thing-created"))
+    for name, value in added.items():
+        uow = uow.set(Key[FrozenJson](name), freeze(value))
+    invocation = Invocation(
+        uows=(uow,), faults=(), fault_events=(), held=(), retry=(), response=None
+    )
+    line = format_invocation(invocation).splitlines()[1]
+    text = '"' + "x" * 115 + '..."'
+    expected = '{"short": [1, 2], "request": {...2 keys}, "items": [...3 items], "text": ' + text
+    assert line == f"  thing-created e1 {expected}}}"
+    assert json.dumps(request) in format_invocation(invocation, full=True)
 
 
 def test_the_fault_events_are_counted() -> None:
