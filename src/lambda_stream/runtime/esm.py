@@ -232,11 +232,17 @@ class LocalEventSourceMapping:
 
         Raises:
             TimeoutError: it was still busy after `timeout_s` seconds.
+            Exception: what a poll raised (the source cannot be read), counted in the
+                ``errors`` of `stats` and kept as `last_error` first.
         """
         deadline = None if timeout_s is None else time.monotonic() + timeout_s
         total = 0
         while True:
-            delivered, busy = self._poll()
+            try:
+                delivered, busy = self._poll()
+            except Exception as error:
+                self._poll_failed(error)
+                raise
             total += delivered
             if on_poll is not None:
                 on_poll(self.stats)
@@ -290,14 +296,15 @@ class LocalEventSourceMapping:
                 # A failed batch is retried after a pause, not at once: Lambda backs off too.
                 busy = self._poll()[1] and self.stats.failures == failures
             except Exception as error:  # the thread keeps polling, as Lambda's poller does
-                self._count("errors")
-                self.last_error = error
-                _log.warning(
-                    "polling %s failed: %s: %s", self.source.arn, type(error).__name__, error
-                )
+                self._poll_failed(error)
                 busy = False
             if not busy:
                 self._stopping.wait(self.poll_interval_s)
+
+    def _poll_failed(self, error: Exception) -> None:
+        self._count("errors")
+        self.last_error = error
+        _log.warning("polling %s failed: %s: %s", self.source.arn, type(error).__name__, error)
 
     def _poll(self) -> tuple[int, bool]:
         try:

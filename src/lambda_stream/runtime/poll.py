@@ -9,11 +9,23 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from functools import partial
+from urllib.parse import urlsplit
+
+import botocore.session
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+)
 
 from lambda_stream.core.context import LambdaContext
 from lambda_stream.runtime.esm import EsmStats, LocalEventSourceMapping
@@ -22,7 +34,7 @@ from lambda_stream.runtime.handler import Invocation, observing
 from lambda_stream.runtime.progress import Progress
 from lambda_stream.runtime.report import format_table
 
-__all__ = ["Tally", "add_poll_command", "poll", "summary"]
+__all__ = ["Tally", "add_poll_command", "explain", "local_credentials", "poll", "summary"]
 
 Loader = Callable[[str], Callable[..., object]]
 """Finds the handler named ``MODULE:FUNCTION``."""
@@ -56,6 +68,10 @@ def poll(args: argparse.Namespace, *, load: Loader) -> int:
     handler = load(args.handler)
     tally = Tally()
     progress = Progress()
+    if local_credentials(args.endpoint_url):
+        progress.note(
+            "no AWS credentials are set: signing with placeholders (a local server takes any)"
+        )
 
     def observed(event: dict[str, object], context: LambdaContext) -> object:
         try:
@@ -88,6 +104,7 @@ def poll(args: argparse.Namespace, *, load: Loader) -> int:
     # Failures are noted on the progress display instead of logged over it.
     logging.getLogger(LocalEventSourceMapping.__module__).setLevel(logging.ERROR)
     started = time.monotonic()
+    stopped = False
     try:
         if args.drain:
             mapping.drain(on_poll=lambda stats: progress.update(_line(stats, started)))
@@ -95,12 +112,50 @@ def poll(args: argparse.Namespace, *, load: Loader) -> int:
             _watch(mapping, progress, started, args.duration)
     except KeyboardInterrupt:
         progress.note("interrupted")
+    except (BotoCoreError, ClientError):  # the source cannot be read: the summary says why
+        stopped = True
     finally:
         mapping.stop()
     stats = mapping.stats
     progress.finish(_line(stats, started))
-    print(summary(mapping, stats, tally, time.monotonic() - started))
-    return 1 if stats.given_up or stats.errors else 0
+    print(summary(mapping, stats, tally, time.monotonic() - started, args.endpoint_url))
+    return 1 if stopped or stats.given_up or stats.errors else 0
+
+
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def local_credentials(endpoint_url: str | None) -> bool:
+    """Set placeholder credentials for a local endpoint when none are configured.
+
+    A server on this machine (moto server, a proxy in front of it) accepts any credentials,
+    but botocore signs nothing without some. Credentials found anywhere (the environment, a
+    profile, ...) are left alone, and nothing is done for AWS itself.
+
+    Returns:
+        Whether placeholders were set (in this process's environment, so the handler's own
+        clients get them too).
+    """
+    if endpoint_url is None or urlsplit(endpoint_url).hostname not in _LOOPBACK:
+        return False
+    if botocore.session.get_session().get_credentials() is not None:
+        return False
+    os.environ["AWS_ACCESS_KEY_ID"] = "local"
+    os.environ["AWS_SECRET_ACCESS_KEY"] = "local"
+    return True
+
+
+def explain(error: BaseException, endpoint_url: str | None = None) -> str:
+    """`error` in a line, with what to do about it when that is known."""
+    text = f"{type(error).__name__}: {error}"
+    if isinstance(error, NoCredentialsError | PartialCredentialsError):
+        return f"{text} (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
+    if isinstance(error, NoRegionError):
+        return f"{text} (set AWS_REGION, or give a queue URL or an ARN, which name theirs)"
+    if isinstance(error, EndpointConnectionError):
+        where = endpoint_url or "AWS"
+        return f"{text} (is {where} up, and the --endpoint-url right?)"
+    return text
 
 
 def _watch(
@@ -123,7 +178,13 @@ def _line(stats: EsmStats, started: float) -> str:
     )
 
 
-def summary(mapping: LocalEventSourceMapping, stats: EsmStats, tally: Tally, elapsed: float) -> str:
+def summary(
+    mapping: LocalEventSourceMapping,
+    stats: EsmStats,
+    tally: Tally,
+    elapsed: float,
+    endpoint_url: str | None = None,
+) -> str:
     """The tables at the end: the mapping's counts, then per pipeline uows out and faults."""
     queue = mapping.source.kind == "sqs"
     headers = ["invocations", "records", "failed invocations"]
@@ -143,8 +204,7 @@ def summary(mapping: LocalEventSourceMapping, stats: EsmStats, tally: Tally, ela
         lines.append(format_table(["pipeline", "uows out", "faults"], rows))
         lines.append(f"{tally.fault_events} fault event(s) published")
     if mapping.last_error is not None:
-        error = mapping.last_error
-        lines.append(f"last error: {type(error).__name__}: {error}")
+        lines.append(f"last error: {explain(mapping.last_error, endpoint_url)}")
     return "\n".join(lines)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,47 @@ def test_poll_runs_for_a_duration_against_a_queue(
     assert code == 0
     assert "messages deleted" in out
     assert "the handler raised: OSError: down" in out
+
+
+def test_poll_without_credentials_signs_with_placeholders_for_a_local_endpoint(
+    aws: LocalAws,
+    listener: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    arn = _stream(aws, {"id": "e1", "type": "thing-created", "timestamp": 1})
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    args = ("--source", arn, "--endpoint-url", aws.endpoint_url, "--drain")
+    code, out = _poll(capsys, f"{listener}:handler", *args)
+    assert code == 0, out
+    assert "no AWS credentials are set: signing with placeholders" in out
+    assert ["created", "1", "0"] in [line.split() for line in out.splitlines()]
+
+
+def test_poll_of_an_endpoint_that_is_down_says_so_and_fails(
+    listener: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as probe:  # a port nothing listens on once the probe is closed
+        probe.bind(("127.0.0.1", 0))
+        endpoint = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "local")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
+    args = ("--source", f"{endpoint}/123456789012/q", "--endpoint-url", endpoint, "--drain")
+    code, out = _poll(capsys, f"{listener}:handler", *args)
+    assert code == 1
+    assert f'EndpointConnectionError: Could not connect to the endpoint URL: "{endpoint}/"' in out
+    assert f"(is {endpoint} up, and the --endpoint-url right?)" in out
+
+
+def test_poll_of_a_queue_that_does_not_exist_says_so_and_fails(
+    aws: LocalAws, listener: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"{aws.endpoint_url}/{aws.account}/missing"
+    args = ("--source", url, "--endpoint-url", aws.endpoint_url, "--drain")
+    code, out = _poll(capsys, f"{listener}:handler", *args)
+    assert code == 1
+    table = out[out.index("invocations") :].splitlines()
+    assert table[2].split() == ["0", "0", "0", "0", "1"]  # one poll error, and it stopped
+    assert "last error: QueueDoesNotExist" in out

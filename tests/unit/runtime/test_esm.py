@@ -151,6 +151,17 @@ def test_failed_background_polls_are_counted_and_polling_goes_on() -> None:
     assert isinstance(mapping.last_error, ServiceError)
 
 
+def test_a_failed_poll_ends_drain_and_is_counted() -> None:
+    error = ServiceError("ResourceNotFoundException", "no such stream")
+    kinesis = InMemoryKinesis(fail=lambda operation: error)
+    mapping = LocalEventSourceMapping(KINESIS_ARN, Recorder(), kinesis=kinesis)
+    with pytest.raises(ServiceError) as raised:
+        mapping.drain()
+    assert raised.value is error
+    assert mapping.stats.errors == 1
+    assert mapping.last_error is error
+
+
 def test_polling_inside_an_event_loop_is_refused() -> None:
     mapping = LocalEventSourceMapping(KINESIS_ARN, Recorder(), kinesis=InMemoryKinesis())
 
