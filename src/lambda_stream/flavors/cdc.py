@@ -42,21 +42,16 @@ from lambda_stream.flavors.rule import (
     FlavorRule,
     Mapper,
     Request,
-    adorn,
     compacted,
     event_only,
+    fetched,
     limited,
+    queried,
     resolved,
     selected,
 )
 from lambda_stream.pipelines.context import Pipeline, PipelineContext
-from lambda_stream.queries.dynamodb import (
-    BATCH_GET_REQUEST,
-    QUERY_REQUEST,
-    batch_get_dynamodb,
-    query_all_dynamodb,
-    to_pk_query_request,
-)
+from lambda_stream.queries.dynamodb import to_pk_query_request
 from lambda_stream.sinks.eventbridge import publish_to_event_bridge
 from lambda_stream.stream import Stream
 
@@ -106,44 +101,24 @@ class CdcRule(FlavorRule):
 
 def cdc(rule: CdcRule, context: PipelineContext) -> Pipeline:
     """The pipeline of a ``cdc`` rule (the JS library's ``cdc`` flavor)."""
-    options = context.options
-    parallel = rule.parallel_in(context)
     related = rule.to_query_request or (_related if rule.query_related else None)
-    query = adorn(rule, parallel, (QUERY_REQUEST, related))
-    get = adorn(rule, parallel, (BATCH_GET_REQUEST, rule.to_get_request))
+    query = queried(rule, context, related, table_name=rule.table_name)
+    get = fetched(rule, context, rule.to_get_request)
     publish = (rule.publish or _to_bus(rule))(context, rule.event_field)
     rate = limited(rule.rate)
+    to_event = None if rule.to_event is None else _to_event(rule)
+    parallel = rule.parallel_in(context)
 
     def pipeline(stream: Stream[UnitOfWork]) -> Stream[UnitOfWork]:
         changes = (
-            stream.filter(_not_latched).through(selected(rule)).through(compacted(rule.compact))
+            stream.filter(_not_latched)
+            .through(selected(rule))
+            .through(compacted(rule.compact))
+            .through(query)
+            .through(get)
         )
-        if related is not None:
-            changes = (
-                changes.through(query)
-                .through(rate)
-                .through(
-                    query_all_dynamodb(
-                        options,
-                        context.ports.dynamodb,
-                        cache=context.cache,
-                        table_name=rule.table_name,
-                        parallel=rule.parallel,
-                    )
-                )
-            )
-        if rule.to_get_request is not None:
-            changes = (
-                changes.through(get)
-                .through(rate)
-                .through(
-                    batch_get_dynamodb(
-                        options, context.ports.dynamodb, cache=context.cache, parallel=rule.parallel
-                    )
-                )
-            )
-        if rule.to_event is not None:
-            changes = changes.map_async(_to_event(rule), parallel=parallel)
+        if to_event is not None:
+            changes = changes.map_async(to_event, parallel=parallel)
         return changes.through(rate).through(publish)
 
     return pipeline

@@ -20,6 +20,12 @@ from lambda_stream.core.json import JsonObject, JsonValue
 from lambda_stream.core.uow import Key, UnitOfWork
 from lambda_stream.filters.event import EventTypeMatcher, on_content, on_event_type
 from lambda_stream.pipelines.context import Pipeline, PipelineContext
+from lambda_stream.queries.dynamodb import (
+    BATCH_GET_REQUEST,
+    QUERY_REQUEST,
+    batch_get_dynamodb,
+    query_all_dynamodb,
+)
 from lambda_stream.stream import Stream
 from lambda_stream.utils.batch import by_partition_key, by_timestamp, compact
 
@@ -33,12 +39,15 @@ __all__ = [
     "adorn",
     "compacted",
     "event_only",
+    "fetched",
     "limited",
+    "queried",
     "resolved",
     "selected",
 ]
 
 R = TypeVar("R")
+F = TypeVar("F", bound="FlavorRule")
 T = TypeVar("T")
 
 Request: TypeAlias = Mapping[str, JsonValue]
@@ -160,6 +169,60 @@ def limited(rate: Rate | None) -> Pipeline:
         return _unchanged
     count, per_seconds = rate.count, rate.per_seconds
     return lambda stream: stream.rate_limit(count, per_seconds)
+
+
+def queried(
+    rule: F,
+    context: PipelineContext,
+    to_query_request: Mapper[F, Request | None] | None,
+    *,
+    table_name: str | None,
+) -> Pipeline:
+    """A rule's query step (none without a mapper), held to the rule's `FlavorRule.rate`.
+
+    Each uow gets as ``queryResponse`` the items, every page of them, of the query
+    `to_query_request` builds for it.
+    """
+    if to_query_request is None:
+        return _unchanged
+    return _chain(
+        adorn(rule, rule.parallel_in(context), (QUERY_REQUEST, to_query_request)),
+        limited(rule.rate),
+        query_all_dynamodb(
+            context.options,
+            context.ports.dynamodb,
+            cache=context.cache,
+            table_name=table_name,
+            parallel=rule.parallel,
+        ),
+    )
+
+
+def fetched(
+    rule: F, context: PipelineContext, to_get_request: Mapper[F, Request | None] | None
+) -> Pipeline:
+    """A rule's batch get step (none without a mapper), held to the rule's `FlavorRule.rate`.
+
+    Each uow gets as ``batchGetResponse`` the answer to the batch get `to_get_request` builds.
+    """
+    if to_get_request is None:
+        return _unchanged
+    return _chain(
+        adorn(rule, rule.parallel_in(context), (BATCH_GET_REQUEST, to_get_request)),
+        limited(rule.rate),
+        batch_get_dynamodb(
+            context.options, context.ports.dynamodb, cache=context.cache, parallel=rule.parallel
+        ),
+    )
+
+
+def _chain(*steps: Pipeline) -> Pipeline:
+    def chained(stream: Stream[UnitOfWork]) -> Stream[UnitOfWork]:
+        for step in steps:
+            stream = step(stream)
+        return stream
+
+    return chained
 
 
 def adorn(

@@ -29,16 +29,12 @@ from lambda_stream.flavors.rule import (
     adorn,
     compacted,
     event_only,
+    fetched,
     limited,
+    queried,
     selected,
 )
 from lambda_stream.pipelines.context import Pipeline, PipelineContext
-from lambda_stream.queries.dynamodb import (
-    BATCH_GET_REQUEST,
-    QUERY_REQUEST,
-    batch_get_dynamodb,
-    query_all_dynamodb,
-)
 from lambda_stream.sinks.dynamodb import FALLBACK_UPDATE_REQUEST, UPDATE_REQUEST, update_dynamodb
 from lambda_stream.stream import Stream
 from lambda_stream.utils.split import SPLIT, SplitOn, split_object
@@ -86,54 +82,37 @@ class UpdateRule(FlavorRule):
 
 def update(rule: UpdateRule, context: PipelineContext) -> Pipeline:
     """The pipeline of an ``update`` rule (the JS library's ``update`` flavor)."""
-    options = context.options
-    port = context.ports.dynamodb
-    parallel = rule.parallel_in(context)
-    query = adorn(rule, parallel, (QUERY_REQUEST, rule.to_query_request))
-    get = adorn(rule, parallel, (BATCH_GET_REQUEST, rule.to_get_request))
+    query = queried(rule, context, rule.to_query_request, table_name=rule.table_name)
+    split = split_object(rule.split_on, target=rule.split_target, omit=rule.split_omit)
+    get = fetched(rule, context, rule.to_get_request)
     build_requests = adorn(
         rule,
-        parallel,
+        rule.parallel_in(context),
         (UPDATE_REQUEST, rule.to_update_request),
         (FALLBACK_UPDATE_REQUEST, rule.to_fallback_update_request),
     )
-    split = split_object(rule.split_on, target=rule.split_target, omit=rule.split_omit)
+    rate = limited(rule.rate)
     write = update_dynamodb(
-        options,
-        port,
+        context.options,
+        context.ports.dynamodb,
         table_name=rule.table_name,
         throw_condition_failure=rule.throw_condition_failure,
         parallel=rule.parallel,
     )
-    rate = limited(rule.rate)
 
     def pipeline(stream: Stream[UnitOfWork]) -> Stream[UnitOfWork]:
         changes = stream if rule.skip_latched else stream.filter(_not_latched)
-        changes = changes.map(_normalized).through(selected(rule)).through(compacted(rule.compact))
-        if rule.to_query_request is not None:
-            changes = (
-                changes.through(query)
-                .through(rate)
-                .through(
-                    query_all_dynamodb(
-                        options,
-                        port,
-                        cache=context.cache,
-                        table_name=rule.table_name,
-                        parallel=rule.parallel,
-                    )
-                )
-            )
-        changes = changes.through(split)
-        if rule.to_get_request is not None:
-            changes = (
-                changes.through(get)
-                .through(rate)
-                .through(
-                    batch_get_dynamodb(options, port, cache=context.cache, parallel=rule.parallel)
-                )
-            )
-        return changes.through(build_requests).through(rate).through(write)
+        return (
+            changes.map(_normalized)
+            .through(selected(rule))
+            .through(compacted(rule.compact))
+            .through(query)
+            .through(split)
+            .through(get)
+            .through(build_requests)
+            .through(rate)
+            .through(write)
+        )
 
     return pipeline
 
