@@ -5,18 +5,30 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TypeAlias
 
-from lambda_stream.connectors._retry import BatchOutcome
+from lambda_stream.connectors._retry import BatchOutcome, EntryResult
+from lambda_stream.core.event import Event
 from lambda_stream.core.fault import Fault
-from lambda_stream.core.json import JsonObject, dumps
+from lambda_stream.core.json import JsonObject, JsonValue, dumps
 from lambda_stream.core.uow import Key, UnitOfWork
 from lambda_stream.stream import Stream
 
-__all__ = ["Sink", "batched"]
+__all__ = [
+    "Describe",
+    "Sink",
+    "batched",
+    "described_in_order",
+    "entry_fault",
+    "event_reader",
+    "json_size",
+    "members",
+    "with_sent_event",
+]
 
 Sink: TypeAlias = Callable[[Stream[UnitOfWork]], Stream[UnitOfWork]]
 """A sink step: uows in, the same uows (adorned) or their faults out, in the same order."""
 
 Describe = Callable[[BatchOutcome[JsonObject]], tuple[JsonObject, JsonObject]]
+"""Makes the request and the response a batch's uows keep, from what the sending came to."""
 
 
 def batched(
@@ -42,7 +54,7 @@ def batched(
     An entry that still failed is a fault of its uow only, retryable when the service said so;
     a call that failed as a whole is a fault of every uow in it.
     """
-    measure = size_of or _json_size
+    measure = size_of or json_size
 
     def size(uow: UnitOfWork) -> int:
         value = uow.get(entry)
@@ -77,18 +89,7 @@ def batched(
             adorned = uow.set(request, sent).set(response, answer)
             result = outcome.results[index]
             index += 1
-            if result.failed:
-                out.append(
-                    Fault(
-                        uows=(adorned,),
-                        name=result.error_code or "EntryFailed",
-                        message=result.error_message or "the service did not accept the entry",
-                        retryable=result.retryable,
-                        subject=adorned,
-                    )
-                )
-            else:
-                out.append(adorned)
+            out.append(entry_fault(adorned, result) if result.failed else adorned)
         return out
 
     def sink(stream: Stream[UnitOfWork]) -> Stream[UnitOfWork]:
@@ -96,15 +97,66 @@ def batched(
             stream.map(prepare)
             .batch_by_size(batch_size, max_bytes, size)
             .map_async(send_batch, parallel=parallel)
-            .flat_map(_members)
+            .flat_map(members)
         )
 
     return sink
 
 
-def _members(items: Iterable[UnitOfWork | Fault]) -> Iterable[UnitOfWork | Fault]:
+def entry_fault(
+    uow: UnitOfWork, result: EntryResult, refused: str = "the service did not accept the entry"
+) -> Fault:
+    """The fault of `uow`, whose entry the service still refused after the retries."""
+    return Fault(
+        uows=(uow,),
+        name=result.error_code or "EntryFailed",
+        message=result.error_message or refused,
+        retryable=result.retryable,
+        subject=uow,
+    )
+
+
+def described_in_order(*, answers: str, failed: str) -> Describe:
+    """How a batch is described for a service answering entry by entry, in order.
+
+    The request is ``{"Records": [...]}`` (Kinesis PutRecords, Firehose PutRecordBatch). The
+    response is the service's own when one call did it; after retries it is the last one,
+    with `failed` counting the entries that still failed, `answers` holding every entry's
+    final answer, and ``attempts`` every response.
+    """
+
+    def describe(outcome: BatchOutcome[JsonObject]) -> tuple[JsonObject, JsonObject]:
+        request = JsonObject({"Records": list(outcome.entries)})
+        if len(outcome.responses) == 1:
+            return request, outcome.responses[0]
+        response: dict[str, JsonValue] = {
+            **outcome.responses[-1],
+            failed: outcome.failed_count,
+            answers: [result.entry for result in outcome.results],
+            "attempts": list(outcome.responses),
+        }
+        return request, JsonObject(response)
+
+    return describe
+
+
+def event_reader(event: Key[Event] | None) -> Callable[[UnitOfWork], Event | None]:
+    """How a sink finds the event it sends: the uow's event, or the one under `event`."""
+    if event is None:
+        return lambda uow: uow.event
+    return lambda uow: uow.get(event)
+
+
+def with_sent_event(uow: UnitOfWork, event: Key[Event] | None, sent: Event) -> UnitOfWork:
+    """`uow` keeping the event as it was sent (tagged) where `event_reader` found it."""
+    return uow.with_event(sent) if event is None else uow.set(event, sent)
+
+
+def members(items: Iterable[UnitOfWork | Fault]) -> Iterable[UnitOfWork | Fault]:
+    """A sent batch's uows and faults, for ``flat_map``."""
     return items
 
 
-def _json_size(entry: JsonObject) -> int:
+def json_size(entry: JsonObject) -> int:
+    """What an entry counts toward a byte limit: its compact JSON, in UTF-8 bytes."""
     return len(dumps(entry).encode("utf-8"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lambda_stream.connectors.cloudwatch import MAX_METRICS, MAX_REQUEST_BYTES, CloudWatchPort
@@ -11,7 +10,7 @@ from lambda_stream.core.fault import Fault
 from lambda_stream.core.json import FrozenJson, JsonArray, JsonObject, dumps
 from lambda_stream.core.options import Options
 from lambda_stream.core.uow import Key, UnitOfWork
-from lambda_stream.sinks._batch import Sink
+from lambda_stream.sinks._batch import Sink, members
 from lambda_stream.stream import Stream
 
 __all__ = ["PUT_METRICS_REQUEST", "PUT_METRICS_RESPONSE", "put_metrics"]
@@ -101,7 +100,7 @@ def put_metrics(
         return (
             stream.batch(window)
             .map_async(send_window, parallel=parallel or options.parallel_for("cloudwatch"))
-            .flat_map(_members)
+            .flat_map(members)
         )
 
     return sink
@@ -176,7 +175,3 @@ async def _send(
         return
     for index, _ in call.parts:
         answers[index] = answer
-
-
-def _members(items: Iterable[UnitOfWork | Fault]) -> Iterable[UnitOfWork | Fault]:
-    return items

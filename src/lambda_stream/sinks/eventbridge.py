@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from lambda_stream.connectors._retry import BatchOutcome
 from lambda_stream.connectors.eventbridge import MAX_ENTRIES, EventBridgePort
 from lambda_stream.core.event import Event
 from lambda_stream.core.json import JsonObject, JsonValue, _adopt_object
 from lambda_stream.core.options import Options
 from lambda_stream.core.uow import Key, UnitOfWork
-from lambda_stream.sinks._batch import Sink, batched
+from lambda_stream.sinks._batch import Sink, batched, event_reader, with_sent_event
 from lambda_stream.utils.compression import compressed_json
 from lambda_stream.utils.tags import adorn_standard_tags
 
@@ -89,9 +87,7 @@ def publish_to_event_bridge(
         raise ValueError("publish_to_event_bridge needs a bus: pass bus_name= or set BUS_NAME")
     size = min(batch_size or options.batch_size_for("publish", MAX_ENTRIES), MAX_ENTRIES)
     endpoint = endpoint_id or options.bus_endpoint_id
-    read_event: Callable[[UnitOfWork], Event | None] = (
-        (lambda uow: uow.event) if event is None else (lambda uow: uow.get(event))
-    )
+    read_event = event_reader(event)
 
     def prepare(uow: UnitOfWork) -> UnitOfWork:
         found = read_event(uow)
@@ -105,7 +101,7 @@ def publish_to_event_bridge(
             compression_threshold=options.compression_threshold,
             compression_ignore=compression_ignore,
         )
-        kept = uow.with_event(tagged) if event is None else uow.set(event, tagged)
+        kept = with_sent_event(uow, event, tagged)
         return kept.set(PUBLISH_REQUEST_ENTRY, entry)
 
     async def send(entries: list[JsonObject]) -> BatchOutcome[JsonObject]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from lambda_stream.connectors._retry import BatchOutcome
 from lambda_stream.connectors.firehose import (
     MAX_RECORD_BYTES,
@@ -12,10 +10,10 @@ from lambda_stream.connectors.firehose import (
     FirehosePort,
 )
 from lambda_stream.core.event import Event
-from lambda_stream.core.json import JsonObject, JsonValue, _adopt_object
+from lambda_stream.core.json import JsonObject, _adopt_object
 from lambda_stream.core.options import Options
 from lambda_stream.core.uow import Key, UnitOfWork
-from lambda_stream.sinks._batch import Sink, batched
+from lambda_stream.sinks._batch import Sink, batched, described_in_order, event_reader
 from lambda_stream.utils.compression import compressed_json
 
 __all__ = ["INPUT_PARAMS", "PUT_RESPONSE", "send_to_firehose", "to_firehose_record"]
@@ -78,9 +76,7 @@ def send_to_firehose(
             "DELIVERY_STREAM_NAME"
         )
     size = min(batch_size or options.batch_size_for("firehose", _DEFAULT_BATCH_SIZE), MAX_RECORDS)
-    read_event: Callable[[UnitOfWork], Event | None] = (
-        (lambda uow: uow.event) if event is None else (lambda uow: uow.get(event))
-    )
+    read_event = event_reader(event)
 
     def prepare(uow: UnitOfWork) -> UnitOfWork:
         found = read_event(uow)
@@ -95,25 +91,13 @@ def send_to_firehose(
     async def send(records: list[JsonObject]) -> BatchOutcome[JsonObject]:
         return await port.put_record_batch(records, delivery_stream_name=name)
 
-    def describe(outcome: BatchOutcome[JsonObject]) -> tuple[JsonObject, JsonObject]:
-        request = JsonObject({"Records": list(outcome.entries)})
-        if len(outcome.responses) == 1:
-            return request, outcome.responses[0]
-        response: dict[str, JsonValue] = {
-            **outcome.responses[-1],
-            "FailedPutCount": outcome.failed_count,
-            "RequestResponses": [result.entry for result in outcome.results],
-            "attempts": list(outcome.responses),
-        }
-        return request, JsonObject(response)
-
     sink = batched(
         prepare=prepare,
         entry=_RECORD,
         send=send,
         request=INPUT_PARAMS,
         response=PUT_RESPONSE,
-        describe=describe,
+        describe=described_in_order(answers="RequestResponses", failed="FailedPutCount"),
         batch_size=size,
         max_bytes=MAX_REQUEST_BYTES,
         parallel=parallel or options.parallel_for("firehose"),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from lambda_stream.connectors._retry import BatchOutcome
 from lambda_stream.connectors.kinesis import (
     MAX_RECORD_BYTES,
@@ -12,10 +10,16 @@ from lambda_stream.connectors.kinesis import (
     KinesisPort,
 )
 from lambda_stream.core.event import Event
-from lambda_stream.core.json import JsonObject, JsonValue, _adopt_object
+from lambda_stream.core.json import JsonObject, _adopt_object
 from lambda_stream.core.options import Options
 from lambda_stream.core.uow import Key, UnitOfWork
-from lambda_stream.sinks._batch import Sink, batched
+from lambda_stream.sinks._batch import (
+    Sink,
+    batched,
+    described_in_order,
+    event_reader,
+    with_sent_event,
+)
 from lambda_stream.utils.compression import compressed_json
 from lambda_stream.utils.tags import adorn_standard_tags
 
@@ -79,9 +83,7 @@ def publish_to_kinesis(
     if not name:
         raise ValueError("publish_to_kinesis needs a stream: pass stream_name= or set STREAM_NAME")
     size = min(batch_size or options.batch_size_for("publish", _DEFAULT_BATCH_SIZE), MAX_RECORDS)
-    read_event: Callable[[UnitOfWork], Event | None] = (
-        (lambda uow: uow.event) if event is None else (lambda uow: uow.get(event))
-    )
+    read_event = event_reader(event)
 
     def prepare(uow: UnitOfWork) -> UnitOfWork:
         found = read_event(uow)
@@ -95,23 +97,11 @@ def publish_to_kinesis(
         record_size = _size(record)
         if record_size > MAX_RECORD_BYTES:
             raise ValueError(f"Record size: {record_size}, exceeded max: {MAX_RECORD_BYTES}")
-        kept = uow.with_event(tagged) if event is None else uow.set(event, tagged)
+        kept = with_sent_event(uow, event, tagged)
         return kept.set(_RECORD, record)
 
     async def send(records: list[JsonObject]) -> BatchOutcome[JsonObject]:
         return await port.put_records(records, stream_name=name)
-
-    def describe(outcome: BatchOutcome[JsonObject]) -> tuple[JsonObject, JsonObject]:
-        request = JsonObject({"Records": list(outcome.entries)})
-        if len(outcome.responses) == 1:
-            return request, outcome.responses[0]
-        response: dict[str, JsonValue] = {
-            **outcome.responses[-1],
-            "FailedRecordCount": outcome.failed_count,
-            "Records": [result.entry for result in outcome.results],
-            "attempts": list(outcome.responses),
-        }
-        return request, JsonObject(response)
 
     sink = batched(
         prepare=prepare,
@@ -119,7 +109,7 @@ def publish_to_kinesis(
         send=send,
         request=INPUT_PARAMS,
         response=PUBLISH_RESPONSE,
-        describe=describe,
+        describe=described_in_order(answers="Records", failed="FailedRecordCount"),
         batch_size=size,
         max_bytes=MAX_REQUEST_BYTES,
         parallel=parallel or options.parallel_for("publish"),

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from lambda_stream.connectors.sns import MAX_BATCH_BYTES, MAX_MESSAGES, SnsPort
 from lambda_stream.core.fault import Fault
-from lambda_stream.core.json import JsonObject, dumps
+from lambda_stream.core.json import JsonObject
 from lambda_stream.core.options import Options
 from lambda_stream.core.uow import Key, UnitOfWork
-from lambda_stream.sinks._batch import Sink
+from lambda_stream.sinks._batch import Sink, entry_fault, json_size, members
 from lambda_stream.stream import Stream
 
 __all__ = ["MESSAGE", "PUBLISH_RESPONSE", "publish_to_sns"]
@@ -65,7 +63,7 @@ def publish_to_sns(
         found = uow.get(message)
         if found is None:
             return uow
-        length = _json_size(found)
+        length = json_size(found)
         if length > MAX_BATCH_BYTES:
             raise ValueError(f"Message size: {length}, exceeded max: {MAX_BATCH_BYTES}")
         if topic is None and not any(target in found for target in _TARGETS):
@@ -74,7 +72,7 @@ def publish_to_sns(
 
     def size_of(uow: UnitOfWork) -> int:
         found = uow.get(message)
-        return 0 if found is None else _json_size(found)
+        return 0 if found is None else json_size(found)
 
     async def send_batch(batch: tuple[UnitOfWork, ...]) -> list[UnitOfWork | Fault]:
         out: list[UnitOfWork | Fault] = list(batch)
@@ -88,28 +86,22 @@ def publish_to_sns(
                 topics.setdefault(own or topic or "", []).append(index)
             else:
                 out[index] = await _publish(uow, found)
-        for target, members in topics.items():
-            if len(members) == 1:
-                out[members[0]] = await _publish(batch[members[0]], batch[members[0]][message])
+        for target, indexes in topics.items():
+            if len(indexes) == 1:
+                out[indexes[0]] = await _publish(batch[indexes[0]], batch[indexes[0]][message])
                 continue
             try:
                 outcome = await port.publish_batch(
-                    [batch[index][message] for index in members], topic_arn=target
+                    [batch[index][message] for index in indexes], topic_arn=target
                 )
             except Exception as error:
-                for index in members:
+                for index in indexes:
                     out[index] = Fault.of(error, batch[index])
                 continue
-            for index, result in zip(members, outcome.results, strict=True):
+            for index, result in zip(indexes, outcome.results, strict=True):
                 adorned = batch[index].set(PUBLISH_RESPONSE, result.entry.remove("Id"))
                 out[index] = (
-                    Fault(
-                        uows=(adorned,),
-                        name=result.error_code or "EntryFailed",
-                        message=result.error_message or "SNS did not accept the message",
-                        retryable=result.retryable,
-                        subject=adorned,
-                    )
+                    entry_fault(adorned, result, "SNS did not accept the message")
                     if result.failed
                     else adorned
                 )
@@ -126,15 +118,7 @@ def publish_to_sns(
             stream.map(check)
             .batch_by_size(size, MAX_BATCH_BYTES, size_of)
             .map_async(send_batch, parallel=in_flight)
-            .flat_map(_members)
+            .flat_map(members)
         )
 
     return sink
-
-
-def _members(items: Iterable[UnitOfWork | Fault]) -> Iterable[UnitOfWork | Fault]:
-    return items
-
-
-def _json_size(entry: JsonObject) -> int:
-    return len(dumps(entry).encode("utf-8"))

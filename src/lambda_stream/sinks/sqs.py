@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from lambda_stream.connectors._retry import BatchOutcome
 from lambda_stream.connectors.sqs import MAX_BATCH_BYTES, MAX_MESSAGES, SqsPort
-from lambda_stream.core.json import JsonObject, JsonValue, dumps
+from lambda_stream.core.json import JsonObject, JsonValue
 from lambda_stream.core.options import Options
 from lambda_stream.core.uow import Key, UnitOfWork
-from lambda_stream.sinks._batch import Sink, batched
+from lambda_stream.sinks._batch import Sink, batched, json_size
 
 __all__ = ["INPUT_PARAMS", "MESSAGE", "SEND_MESSAGE_BATCH_RESPONSE", "send_to_sqs"]
 
@@ -67,7 +67,7 @@ def send_to_sqs(
     def prepare(uow: UnitOfWork) -> UnitOfWork:
         found = uow.get(message)
         if found is not None:
-            payload = _json_size(found)
+            payload = json_size(found)
             if payload > max_bytes:
                 raise ValueError(f"Payload size: {payload}, exceeded max: {max_bytes}")
         return uow
@@ -96,9 +96,5 @@ def send_to_sqs(
         batch_size=size,
         max_bytes=max_bytes,
         parallel=in_flight,
-        size_of=_json_size,
+        size_of=json_size,
     )
-
-
-def _json_size(entry: JsonObject) -> int:
-    return len(dumps(entry).encode("utf-8"))
