@@ -221,31 +221,18 @@ _END: Final = object()
 _PULL: Final = object()
 
 
-class _MapState:
-    """The signals between map_async's workers and its consumer."""
+class _ConsumerSignal:
+    """How an operator's producers (workers, pumps) wake its waiting consumer.
 
-    __slots__ = (
-        "_consumer",
-        "_workers",
-        "busy",
-        "done",
-        "exhausted",
-        "fatal",
-        "loop",
-        "pulling",
-        "workers",
-    )
+    ``fatal`` holds the error that ends them all.
+    """
+
+    __slots__ = ("_consumer", "fatal", "loop")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
-        self.exhausted = False
-        self.pulling = False
-        self.workers = 0
-        self.busy = 0  # workers awaiting the function
-        self.done = 0  # results not handed on yet
         self.fatal: BaseException | None = None
         self._consumer: asyncio.Future[None] | None = None
-        self._workers: asyncio.Future[None] | None = None
 
     def wake_consumer(self) -> None:
         waiter = self._consumer
@@ -258,6 +245,21 @@ class _MapState:
             await self._consumer
         finally:
             self._consumer = None
+
+
+class _MapState(_ConsumerSignal):
+    """The signals between map_async's workers and its consumer."""
+
+    __slots__ = ("_workers", "busy", "done", "exhausted", "pulling", "workers")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__(loop)
+        self.exhausted = False
+        self.pulling = False
+        self.workers = 0
+        self.busy = 0  # workers awaiting the function
+        self.done = 0  # results not handed on yet
+        self._workers: asyncio.Future[None] | None = None
 
     def wake_workers(self) -> None:
         waiter = self._workers
@@ -360,29 +362,15 @@ async def merge(
 _MERGE_AHEAD: Final = 2
 
 
-class _MergeState:
+class _MergeState(_ConsumerSignal):
     """The signals between a merge's pumps and its consumer."""
 
-    __slots__ = ("_consumer", "_room", "fatal", "loop", "pumps")
+    __slots__ = ("_room", "pumps")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
+        super().__init__(loop)
         self.pumps = 0
-        self.fatal: BaseException | None = None
-        self._consumer: asyncio.Future[None] | None = None
         self._room: asyncio.Future[None] | None = None
-
-    def wake_consumer(self) -> None:
-        waiter = self._consumer
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-
-    async def wait_for_output(self) -> None:
-        self._consumer = self.loop.create_future()
-        try:
-            await self._consumer
-        finally:
-            self._consumer = None
 
     def wake_pumps(self) -> None:
         waiter, self._room = self._room, None
