@@ -18,6 +18,7 @@ from lambda_stream.connectors.dynamodb import (
 )
 from lambda_stream.core.json import EMPTY_OBJECT, FrozenJson, JsonObject, freeze
 from lambda_stream.testing.fakes._dynamodb_expressions import Expressions, UnsupportedExpression
+from lambda_stream.testing.fakes._refusals import no_wait
 
 __all__ = ["InMemoryDynamoDB", "UnsupportedExpression"]
 
@@ -160,7 +161,7 @@ class InMemoryDynamoDB:
                 self._write_results,
                 max_retries=self.max_retries,
                 retry_wait_ms=1,
-                sleep=_no_wait,
+                sleep=no_wait,
             )
             results.extend(outcome.results)
             responses.extend(outcome.responses)
@@ -314,7 +315,3 @@ def _returned(kind: str | None, old: JsonObject | None, new: JsonObject | None) 
     if kind in ("ALL_OLD", "UPDATED_OLD") and old is not None:
         return JsonObject({"Attributes": old})
     return JsonObject()
-
-
-async def _no_wait(seconds: float) -> None:
-    return None

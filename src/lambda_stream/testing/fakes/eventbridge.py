@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from lambda_stream.connectors._retry import BatchOutcome, send_with_retries
 from lambda_stream.connectors.eventbridge import results_of
 from lambda_stream.core.json import JsonObject
+from lambda_stream.testing.fakes._refusals import Attempts, Refuse, answers_in_order, no_wait
 
 __all__ = ["InMemoryEventBridge"]
 
@@ -28,7 +29,7 @@ class InMemoryEventBridge:
     def __init__(
         self,
         *,
-        refuse: Callable[[JsonObject, int], str | None] | None = None,
+        refuse: Refuse | None = None,
         max_retries: int = 8,
     ) -> None:
         self.entries: list[JsonObject] = []
@@ -47,27 +48,17 @@ class InMemoryEventBridge:
         """Accept or refuse each entry; refused ones are retried without waiting."""
         if len(entries) > 10:
             raise ValueError(f"PutEvents takes at most 10 entries, got {len(entries)}")
-        attempts: dict[int, int] = {}
+        attempts = Attempts(self.refuse)
+
+        def accept(entry: JsonObject) -> dict[str, str]:
+            self.entries.append(entry)
+            return {"EventId": f"fake-{len(self.entries)}"}
 
         async def send(batch: list[JsonObject]) -> JsonObject:
             self.calls.append(batch)
-            answers: list[dict[str, str]] = []
-            for entry in batch:
-                attempt = attempts.get(id(entry), 0)
-                attempts[id(entry)] = attempt + 1
-                code = self.refuse(entry, attempt) if self.refuse else None
-                if code:
-                    answers.append({"ErrorCode": code, "ErrorMessage": f"{code} (fake)"})
-                else:
-                    self.entries.append(entry)
-                    answers.append({"EventId": f"fake-{len(self.entries)}"})
-            failed = sum("ErrorCode" in answer for answer in answers)
+            answers, failed = answers_in_order(batch, attempts, accept)
             return JsonObject({"FailedEntryCount": failed, "Entries": answers})
 
         return await send_with_retries(
-            entries, send, results_of, max_retries=self.max_retries, retry_wait_ms=1, sleep=_no_wait
+            entries, send, results_of, max_retries=self.max_retries, retry_wait_ms=1, sleep=no_wait
         )
-
-
-async def _no_wait(seconds: float) -> None:
-    return None

@@ -13,7 +13,7 @@ from lambda_stream.connectors.firehose import (
     results_of,
 )
 from lambda_stream.core.json import JsonObject
-from lambda_stream.testing.fakes._refusals import Attempts, Refuse, no_wait
+from lambda_stream.testing.fakes._refusals import Attempts, Refuse, answers_in_order, no_wait
 
 __all__ = ["InMemoryFirehose"]
 
@@ -61,18 +61,14 @@ class InMemoryFirehose:
         _check(records)
         attempts = Attempts(self.refuse)
 
+        def accept(record: JsonObject) -> dict[str, str]:
+            self.records.append(record)
+            return {"RecordId": f"fake-{len(self.records)}"}
+
         async def send(batch: list[JsonObject]) -> JsonObject:
             self.calls.append(batch)
             self.streams.append(delivery_stream_name)
-            answers: list[dict[str, str]] = []
-            for record in batch:
-                code = attempts.refusal(record)
-                if code:
-                    answers.append({"ErrorCode": code, "ErrorMessage": f"{code} (fake)"})
-                else:
-                    self.records.append(record)
-                    answers.append({"RecordId": f"fake-{len(self.records)}"})
-            failed = sum("ErrorCode" in answer for answer in answers)
+            answers, failed = answers_in_order(batch, attempts, accept)
             return JsonObject(
                 {"FailedPutCount": failed, "Encrypted": False, "RequestResponses": answers}
             )

@@ -18,7 +18,13 @@ from lambda_stream.connectors.kinesis import (
 )
 from lambda_stream.connectors.shards import IteratorType, RecordsPage, Shard
 from lambda_stream.core.json import JsonObject, JsonValue
-from lambda_stream.testing.fakes._refusals import Attempts, Refuse, ServiceError, no_wait
+from lambda_stream.testing.fakes._refusals import (
+    Attempts,
+    Refuse,
+    ServiceError,
+    answers_in_order,
+    no_wait,
+)
 from lambda_stream.testing.fakes._shards import ShardStore, parse
 
 __all__ = ["InMemoryKinesis"]
@@ -111,18 +117,14 @@ class InMemoryKinesis:
         _check(records)
         attempts = Attempts(self.refuse)
 
+        def accept(record: JsonObject) -> dict[str, str]:
+            self.records.append(record)
+            return self._store_record(stream_name, record)
+
         async def send(batch: list[JsonObject]) -> JsonObject:
             self.calls.append(batch)
             self.streams.append(stream_name)
-            answers: list[dict[str, str]] = []
-            for record in batch:
-                code = attempts.refusal(record)
-                if code:
-                    answers.append({"ErrorCode": code, "ErrorMessage": f"{code} (fake)"})
-                else:
-                    self.records.append(record)
-                    answers.append(self._store_record(stream_name, record))
-            failed = sum("ErrorCode" in answer for answer in answers)
+            answers, failed = answers_in_order(batch, attempts, accept)
             return JsonObject({"FailedRecordCount": failed, "Records": answers})
 
         return await send_with_retries(
